@@ -1,0 +1,58 @@
+"""Every threshold and limit in one place, with documented defaults.
+
+Settings load from defaults, then a TOML file (``--config`` or ``STORYTRACE_CONFIG``),
+then environment variables ``STORYTRACE_<NAME>`` (upper case). docs/settings.md lists them.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    # -- input limits (ingest) --
+    max_file_bytes: int = 50 * 1024 * 1024  # a single input file larger than this is refused
+    max_decompressed_bytes: int = 200 * 1024 * 1024  # per compressed member (bomb guard)
+    max_compression_ratio: int = 200  # decompressed/compressed above this is a bomb
+    max_records_per_file: int = 1_000_000  # JSONL/CSV/WARC/feed records read per file
+    max_html_depth: int = 2_000  # nesting depth of HTML elements before we refuse
+    max_record_seconds: float = 30.0  # wall time for extracting one record
+    max_text_chars: int = 2_000_000  # article text above this is cut and flagged
+    batch_size: int = 500  # articles per store transaction
+    # -- duplicates and stories --
+    minhash_permutations: int = 128
+    lsh_bands: int = 32
+    lsh_max_bucket: int = 200  # LSH bucket size cap: 100k copies never make 5e9 pairs
+    duplicate_threshold: float = 0.5  # shared-shingle share (containment) for a duplicate
+    # -- language --
+    analysis_languages: tuple[str, ...] = ("en",)  # languages the English-only stages handle
+    # -- provenance --
+    aliases: dict[str, str] = field(default_factory=dict)  # extra outlet aliases: MailOnline = Daily Mail
+
+    def with_overrides(self, **kwargs) -> "Settings":
+        return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
+
+
+def load_settings(config: str | os.PathLike | None = None, env: dict | None = None) -> Settings:
+    """Defaults, then the TOML file, then ``STORYTRACE_*`` environment variables."""
+    env = os.environ if env is None else env
+    values: dict = {}
+    path = config or env.get("STORYTRACE_CONFIG")
+    if path:
+        with open(Path(path), "rb") as fh:
+            data = tomllib.load(fh)
+        values.update(data.get("storytrace", data))
+    known = {f.name: f for f in fields(Settings)}
+    for name, f in known.items():
+        raw = env.get(f"STORYTRACE_{name.upper()}")
+        if raw is not None and f.type in ("int", "float"):
+            values[name] = int(raw) if f.type == "int" else float(raw)
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+    if "analysis_languages" in values:
+        values["analysis_languages"] = tuple(values["analysis_languages"])
+    return Settings(**values)

@@ -1,0 +1,271 @@
+"""SQLite store: WAL, foreign keys, FTS5, migrations, one transaction per batch."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from ..model import Analysis, Article, RecordError
+from .schema import MIGRATIONS
+
+DEFAULT_DB = "storytrace.db"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def open_store(path: str | Path = DEFAULT_DB, readonly: bool = False) -> "Store":
+    return Store(path, readonly=readonly)
+
+
+class Store:
+    """One SQLite file. Writers hold one connection; readers may open their own."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable storytrace store ({exc})") from exc
+
+    # -- schema --
+    def schema_version(self) -> int:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: schema version {current} is newer than this storytrace")
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            # executescript commits first; the migration and its version bump commit together.
+            self.conn.executescript(
+                "BEGIN;\n" + script +
+                f"\nINSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{number}');\nCOMMIT;")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs and errors --
+    def begin_run(self, command: str, inputs: Iterable[str] = ()) -> int:
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO runs(command, inputs, started_at) VALUES (?, ?, ?)",
+                (command, _dumps(list(inputs)), _now()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE runs SET finished_at=?, status=?, "
+                "errors=(SELECT count(*) FROM errors WHERE run_id=?) WHERE id=?",
+                (_now(), status, run_id, run_id))
+
+    def add_errors(self, run_id: int | None, errors: Iterable[RecordError]) -> None:
+        with self.conn:
+            self._insert_errors(run_id, errors)
+
+    def _insert_errors(self, run_id: int | None, errors: Iterable[RecordError]) -> None:
+        self.conn.executemany(
+            "INSERT INTO errors(run_id, source, record, code, message, created_at) VALUES (?,?,?,?,?,?)",
+            [(run_id, e.source, e.record, e.code, e.message, _now()) for e in errors])
+
+    # -- articles --
+    def ingest_batch(self, run_id: int, articles: list[Article],
+                     errors: Iterable[RecordError] = ()) -> tuple[int, int, list[RecordError]]:
+        """Store one batch in one transaction. Returns (added, changed, version notices).
+
+        The same id with the same content is a no-op; with other content it becomes a
+        new version (kept in article_versions, flagged in metadata) and replaces the text.
+        """
+        added = changed = 0
+        notices: list[RecordError] = []
+        with self.conn:
+            for art in articles:
+                row = self.conn.execute(
+                    "SELECT version, content_hash FROM articles WHERE id=?", (art.id,)).fetchone()
+                if row is None:
+                    art.version = 1
+                    self._insert_article(run_id, art)
+                    added += 1
+                elif row["content_hash"] == art.content_hash:
+                    continue
+                else:
+                    art.version = row["version"] + 1
+                    art.metadata = {**art.metadata, "versions": art.version}
+                    self._replace_article(run_id, art)
+                    changed += 1
+                    notices.append(RecordError(
+                        art.origin or "?", f"article id {art.id!r} seen before with other content; "
+                        f"stored as version {art.version}", code="new-version"))
+            self._insert_errors(run_id, [*errors, *notices])
+            self.conn.execute(
+                "UPDATE runs SET articles_added=articles_added+?, articles_changed=articles_changed+? "
+                "WHERE id=?", (added, changed, run_id))
+        return added, changed, notices
+
+    def _article_values(self, run_id: int, art: Article) -> tuple:
+        return (art.version, art.content_hash, art.url, art.source, art.title, art.author,
+                art.published, art.captured, art.language, art.text,
+                _dumps([list(s) for s in art.boilerplate_spans]), _dumps(art.metadata),
+                art.origin, run_id)
+
+    def _insert_article(self, run_id: int, art: Article) -> None:
+        self.conn.execute(
+            "INSERT INTO articles(version, content_hash, url, source, title, author, published, "
+            "captured, language, text, boilerplate_spans, metadata, origin, run_id, id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*self._article_values(run_id, art), art.id))
+        self._insert_version(run_id, art)
+
+    def _replace_article(self, run_id: int, art: Article) -> None:
+        self.conn.execute(
+            "UPDATE articles SET version=?, content_hash=?, url=?, source=?, title=?, author=?, "
+            "published=?, captured=?, language=?, text=?, boilerplate_spans=?, metadata=?, "
+            "origin=?, run_id=? WHERE id=?", (*self._article_values(run_id, art), art.id))
+        self._insert_version(run_id, art)
+
+    def _insert_version(self, run_id: int, art: Article) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_versions(article_id, version, content_hash, record, run_id) "
+            "VALUES (?,?,?,?,?)", (art.id, art.version, art.content_hash, _dumps(art.to_dict()), run_id))
+
+    def update_boilerplate(self, spans: dict[str, list[tuple[int, int]]]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "UPDATE articles SET boilerplate_spans=? WHERE id=?",
+                [(_dumps([list(s) for s in v]), k) for k, v in spans.items()])
+
+    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        if ids is None:
+            rows: Iterable = self.conn.execute("SELECT * FROM articles ORDER BY rowid")
+        else:
+            rows = (r for i in ids for r in self.conn.execute("SELECT * FROM articles WHERE id=?", (i,)))
+        for r in rows:
+            yield _row_to_article(r)
+
+    def article(self, article_id: str) -> Article | None:
+        return next(self.iter_articles([article_id]), None)
+
+    def count(self, table: str) -> int:
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def previous_stories(self) -> dict[str, str]:
+        """article id -> story id from the last analysis (for stable story ids)."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT id, story_id FROM articles WHERE story_id IS NOT NULL")}
+
+    # -- analysis results --
+    def write_analysis(self, analysis: Analysis) -> None:
+        """Replace all analysis tables with this analysis, in one transaction."""
+        story_of = {a.id: a.story for a in analysis.articles}
+        published = {a.id: a.published for a in analysis.articles}
+        with self.conn:
+            for table in ("links", "quotes", "claims", "claim_groups", "stories"):
+                self.conn.execute(f"DELETE FROM {table}")
+            self.conn.executemany(
+                "UPDATE articles SET story_id=?, duplicate_of=? WHERE id=?",
+                [(a.story, a.duplicate_of, a.id) for a in analysis.articles])
+            for s in analysis.stories:
+                dates = sorted(d for d in (published.get(i) for i in s.articles) if d)
+                self.conn.execute(
+                    "INSERT INTO stories(id, title, entities, origins, related, size, first_published, "
+                    "last_published, data) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (s.id, s.title, _dumps(s.entities), _dumps(s.origins), _dumps(s.related),
+                     len(s.articles), dates[0] if dates else None, dates[-1] if dates else None,
+                     _dumps(s.extra)))
+            self.conn.executemany(
+                "INSERT INTO links(story_id, from_article, to_article, to_source, kind, cue, passages, data) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [(story_of.get(link.from_), link.from_, link.to, link.to_source, link.kind, link.cue,
+                  _dumps([p.to_dict() for p in link.passages]), _dumps(link.extra))
+                 for link in analysis.links])
+            self.conn.executemany(
+                "INSERT INTO quotes(id, article_id, story_id, text, span_start, span_end, speaker, "
+                "quote_group, data) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(q.id, q.article, story_of.get(q.article), q.text, q.span[0], q.span[1], q.speaker,
+                  q.group, _dumps(q.extra)) for q in analysis.quotes])
+            self.conn.executemany(
+                "INSERT INTO claims(id, article_id, story_id, text, span_start, span_end, low, high, "
+                "unit, subject, attributed_to, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(c.id, c.article, story_of.get(c.article), c.text, c.span[0], c.span[1], c.low,
+                  c.high, c.unit, c.subject, c.attributed_to, _dumps(c.extra))
+                 for c in analysis.claims])
+            self.conn.executemany(
+                "INSERT INTO claim_groups(id, story_id, subject, claims, verdict, explanation, "
+                "independent_origins, data) VALUES (?,?,?,?,?,?,?,?)",
+                [(g.id, g.story, g.subject, _dumps(g.claims), g.verdict, g.explanation,
+                  g.independent_origins, _dumps(g.extra)) for g in analysis.claim_groups])
+
+    # -- search --
+    def search(self, query: str, limit: int = 50) -> list[str]:
+        """Article ids matching free text; any user text is safe (quoted as FTS5 phrases)."""
+        terms = re.findall(r"\w+", query)
+        if not terms:
+            return []
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in terms[:20])
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?", (match, limit))
+        return [r[0] for r in rows]
+
+    # -- health --
+    def check(self) -> dict[str, Any]:
+        integrity = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        counts = {t: self.count(t) for t in
+                  ("articles", "article_versions", "stories", "links", "quotes", "claims",
+                   "claim_groups", "errors", "runs")}
+        errors = [dict(r) for r in self.conn.execute(
+            "SELECT code, count(*) AS n FROM errors GROUP BY code ORDER BY n DESC")]
+        interrupted = [dict(r) for r in self.conn.execute(
+            "SELECT id, command, started_at FROM runs WHERE status='running' ORDER BY id")]
+        schema = self.schema_version()
+        ok = integrity == ["ok"] and not fk and schema == len(MIGRATIONS)
+        return {"ok": ok, "path": str(self.path), "integrity": integrity[:20],
+                "foreign_key_violations": len(fk), "schema_version": schema,
+                "schema_expected": len(MIGRATIONS), "articles": counts["articles"],
+                "counts": counts, "errors": errors, "interrupted_runs": interrupted}
+
+
+def _row_to_article(r: sqlite3.Row) -> Article:
+    return Article(
+        id=r["id"], text=r["text"], url=r["url"], source=r["source"], title=r["title"],
+        author=r["author"], published=r["published"], captured=r["captured"],
+        language=r["language"],
+        boilerplate_spans=[tuple(s) for s in json.loads(r["boilerplate_spans"])],
+        metadata=json.loads(r["metadata"]), origin=r["origin"], version=r["version"],
+        content_hash=r["content_hash"], story=r["story_id"], duplicate_of=r["duplicate_of"])
