@@ -1,0 +1,165 @@
+"""Exact and near-duplicate articles: syndicated copies collapse into one duplicate group.
+
+Word 5-shingles -> own vectorised MinHash (numpy, measured ~4x faster than datasketch with
+the same estimate quality, see benchmarks/dedupe_throughput.py) -> LSH banding with a cap
+on bucket size -> exact shingle containment to confirm each candidate pair -> union-find.
+The earliest copy (by ``published``, then id) represents its group.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ids import make_id
+from ..model import Article
+from ..settings import Settings
+
+SHINGLE = 5  # words per shingle: long enough that shared 5-grams mean shared text
+_WORD = re.compile(r"\w+")
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    of: str  # the group's representative: the earliest published copy
+    shared: float  # share of this copy's shingles found in the representative
+    group: str  # deterministic duplicate-group id
+
+
+def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Duplicate]:
+    """Map every non-representative copy's id to its :class:`Duplicate` record."""
+    arts = sorted(articles, key=_precedence)  # order-independent: index 0 = earliest
+    shingles = [shingle_hashes(a.analysis_text) for a in arts]
+    parent = list(range(len(arts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:  # the earlier article stays root, so roots are representatives
+            parent[max(ri, rj)] = min(ri, rj)
+
+    # Exact copies (also texts too short to shingle) by normalised text.
+    by_text: dict[str, int] = {}
+    for i, a in enumerate(arts):
+        norm = " ".join(_WORD.findall(a.analysis_text.lower()))
+        if not norm:
+            continue
+        if norm in by_text:
+            union(by_text[norm], i)
+        else:
+            by_text[norm] = i
+
+    signatures = minhash_signatures(shingles, settings.minhash_permutations)
+    for i, j in candidate_pairs(signatures, settings.lsh_bands, settings.lsh_max_bucket,
+                                [len(s) > 0 for s in shingles]):
+        if find(i) == find(j):
+            continue
+        if _min_containment(shingles[i], shingles[j]) >= settings.duplicate_threshold:
+            union(i, j)
+
+    result: dict[str, Duplicate] = {}
+    for i, a in enumerate(arts):
+        root = find(i)
+        if root == i:
+            continue
+        rep = arts[root]
+        result[a.id] = Duplicate(of=rep.id, shared=round(_containment(shingles[i], shingles[root]), 4),
+                                 group=make_id("dup", rep.id))
+    return dict(sorted(result.items()))
+
+
+def _precedence(a: Article) -> tuple:
+    # Undated copies come after dated ones; ties break on id, never on input order.
+    return (a.published is None, a.published or "", a.id)
+
+
+def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the lower-cased word ``size``-grams of ``text``."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    h = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words),
+                    dtype=np.uint64, count=len(words))
+    if len(words) < size:  # a very short text is one shingle
+        size = len(words)
+    n = len(words) - size + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for k in range(size):  # polynomial combination; uint64 arithmetic wraps by design
+        acc = acc * np.uint64(1_000_003) + h[k:k + n]
+    return np.unique(acc)
+
+
+def _hash_params(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(1)  # fixed seed: signatures are comparable across runs
+    a = rng.randint(1, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64) * 2 + 1
+    b = rng.randint(0, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64)
+    return a, b
+
+
+def minhash_signatures(shingle_sets: list[np.ndarray], num_perm: int = 128) -> np.ndarray:
+    """A ``(len(shingle_sets), num_perm)`` uint32 MinHash matrix (multiply-shift hashing)."""
+    a, b = _hash_params(num_perm)
+    out = np.full((len(shingle_sets), num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    for i, s in enumerate(shingle_sets):
+        if len(s):
+            # (a*x + b) mod 2^64, top 32 bits: a universal family, one row per permutation.
+            hv = (s[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
+            out[i] = hv.min(axis=0).astype(np.uint32)
+    return out
+
+
+def candidate_pairs(signatures: np.ndarray, bands: int, max_bucket: int,
+                    usable: list[bool] | None = None) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, that share at least one LSH band.
+
+    A bucket holding more than ``max_bucket`` articles pairs each member only with the
+    bucket's first member and its predecessor: 100,000 copies of one wire story make
+    2e5 pairs, not 5e9, and still end up in one group through union-find.
+    """
+    n, num_perm = signatures.shape
+    rows = max(1, num_perm // bands)
+    keep = np.ones(n, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
+    idx = np.nonzero(keep)[0]
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        chunk = signatures[idx, band * rows:(band + 1) * rows]
+        if chunk.shape[1] == 0:
+            break
+        keys = np.ascontiguousarray(chunk).view(np.dtype((np.void, chunk.dtype.itemsize * chunk.shape[1])))
+        buckets: dict[bytes, list[int]] = defaultdict(list)
+        for pos, key in enumerate(keys.ravel()):
+            buckets[key.tobytes()].append(int(idx[pos]))
+        for members in buckets.values():
+            m = len(members)
+            if m < 2:
+                continue
+            if m <= max_bucket:
+                pairs.update((members[x], members[y]) for x in range(m) for y in range(x + 1, m))
+            else:
+                first = members[0]
+                pairs.update((first, j) for j in members[1:])
+                pairs.update((members[x - 1], members[x]) for x in range(2, m))
+    return sorted(pairs)
+
+
+def _containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of ``a``'s shingles that are in ``b``."""
+    if len(a) == 0:
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
+
+
+def _min_containment(a: np.ndarray, b: np.ndarray) -> float:
+    # The shorter text's share found in the longer: a trimmed or padded copy still counts.
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return _containment(small, big)
