@@ -15,6 +15,7 @@ from pathlib import Path
 class Settings:
     # -- input limits (ingest) --
     max_file_bytes: int = 50 * 1024 * 1024  # a single input file larger than this is refused
+    max_archive_bytes: int = 20 * 1024**3  # streamed WARC/JSONL/CSV files may be this large
     max_decompressed_bytes: int = 200 * 1024 * 1024  # per compressed member (bomb guard)
     max_compression_ratio: int = 200  # decompressed/compressed above this is a bomb
     max_records_per_file: int = 1_000_000  # JSONL/CSV/WARC/feed records read per file
@@ -31,6 +32,15 @@ class Settings:
     analysis_languages: tuple[str, ...] = ("en",)  # languages the English-only stages handle
     # -- provenance --
     aliases: dict[str, str] = field(default_factory=dict)  # extra outlet aliases: MailOnline = Daily Mail
+    # -- provenance: text reuse, direction, origins (stages/reuse.py, stages/provenance.py) --
+    reuse_ngram: int = 4  # words per seed n-gram; 4 survives an edit every ~5 words
+    reuse_max_gap: int = 6  # words skipped on either side before a passage is cut in two
+    reuse_min_words: int = 10  # matched words a passage needs (one shared phrase is not reuse)
+    reuse_max_ngram_freq: int = 20  # seeds occurring more often in one article are ignored
+    reuse_max_candidates: int = 8  # articles aligned with each article of a story (top shared n-grams)
+    reuse_min_shared_ngrams: int = 3  # shared n-grams for a pair to be aligned at all
+    direction_min_share_gap: float = 0.2  # containment: share difference to call a direction
+    sibling_cover: float = 0.8  # share of a pair's text explained by a common source -> shares-text
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
