@@ -1,0 +1,231 @@
+"""Direct quotes with their speakers (issue 5, "Voices").
+
+Rules do the work: quotation marks (quote_marks.py), cue verbs and speaker phrases
+(attribution.py), paragraph continuation and pronoun resolution here. The statistical
+model runs only on the few sentences where a pronoun has no speaker before it (NER for the
+nearest person), so the stage costs a small fraction of parsing the whole text.
+"""
+from __future__ import annotations
+
+import re
+
+from ..ids import make_id
+from ..model import Article, Quote
+from ..text import paragraphs
+from .attribution import (PRONOUNS, Speaker, _classify_np, _CUE, speaker_after_quote,
+                          speaker_before_quote)
+from .quote_marks import Marked, find_quotations, word_count
+
+_TITLE_CUES = re.compile(
+    r"\b(?:titled|entitled|called|dubbed|named|nicknamed|labelled|labeled|branded|book|novel|film|"
+    r"movie|show|series|song|album|play|programme|program|documentary|headline|slogan|hashtag|"
+    r"term|phrase|word|words|so-called|known as|episode|column|article|op-ed|report)\s*$", re.I)
+_SENT_BOUNDARY = re.compile(r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n")
+_NON_PERSON = re.compile(r"\b(?:report|statement|study|agency|ministry|newspaper|paper|survey|"
+                         r"poll|document|letter|release|website|bbc|cnn|reuters)\b", re.I)
+_MIN_UNATTRIBUTED_WORDS = 6
+
+
+def extract_quotes(article: Article) -> list[Quote]:
+    """Direct quotations in ``article`` with speakers; [] for non-English articles."""
+    if article.language and not article.language.lower().startswith("en"):
+        return []
+    text = article.analysis_text
+    marks = find_quotations(text)
+    paras = paragraphs(text)
+    found: list[tuple[Marked, Speaker | None, str]] = []  # quote, speaker, how it was found
+    i = 0
+    prev_end = 0
+    while i < len(marks):
+        m = marks[i]
+        inner = m.inner_text(text)
+        sent_start = _sentence_start(text, m.start, prev_end)
+        lead = (sent_start, m.start)
+        trail_end = _trail_end(text, m.end, marks[i + 1].start if i + 1 < len(marks) else len(text))
+        if _is_title_or_scare(text, m, inner, lead):
+            i += 1
+            continue
+        ends_sentence = bool(re.search(r"[.!?…][\"'”’»)]*$", inner.rstrip()))
+        after = speaker_after_quote(text, m.end, trail_end)
+        before = speaker_before_quote(text, *lead) if lead[1] > lead[0] else None
+        if ends_sentence and before is not None:
+            sp = before
+        else:
+            sp = after or before
+        # A quote split by its attribution: "I think," he said, "that we will win."
+        if (sp is not None and after is sp and i + 1 < len(marks)
+                and inner.rstrip().endswith(",") and _is_split(text, m, marks[i + 1], after)):
+            nxt = marks[i + 1]
+            m = Marked(m.start, nxt.end, m.parts + nxt.parts, nxt.closed)
+            i += 1
+        found.append((m, sp, "cue" if sp else ""))
+        prev_end = m.end
+        i += 1
+    quotes = _resolve(article, text, paras, found)
+    return sorted(quotes, key=lambda q: (q.span, q.id))
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Start of the sentence holding ``pos``, never before ``floor`` (the previous quote)."""
+    start = floor
+    for m in _SENT_BOUNDARY.finditer(text, floor, pos):
+        start = m.end()
+    return start
+
+
+def _trail_end(text: str, pos: int, next_quote: int) -> int:
+    m = _SENT_BOUNDARY.search(text, pos, next_quote)
+    end = m.start() + 1 if m else next_quote
+    nl = text.find("\n", pos, end)
+    return nl if nl != -1 else end
+
+
+def _is_title_or_scare(text: str, m: Marked, inner: str, lead: tuple[int, int]) -> bool:
+    """Titles ("One Hundred Years of Solitude") and scare quotes ("cuties") are not quotes."""
+    n = word_count(inner)
+    if n == 0:
+        return True
+    before = text[lead[0]:lead[1]]
+    embedded = bool(re.search(r"\w[\w’'-]*\s*$", before))  # running text right before it
+    punct_end = bool(re.search(r"[.!?,…;:]$", inner.rstrip()))
+    if n <= 2 and not punct_end:
+        return True
+    if embedded and n <= 3 and not punct_end:
+        return True
+    if _TITLE_CUES.search(before) and not punct_end:
+        return True
+    words = re.findall(r"[A-Za-z][\w’'-]*", inner)
+    content = [w for w in words if len(w) > 3]
+    if content and all(w[0].isupper() for w in content) and not punct_end and n <= 10:
+        return True  # a title-cased name of a work or event
+    return False
+
+
+def _is_split(text: str, first: Marked, second: Marked, sp: Speaker) -> bool:
+    between = text[first.end:second.start]
+    if "\n" in between or re.search(r"[.!?]", between):
+        return False
+    if not between.rstrip().endswith(","):
+        return False
+    first_inner = text[second.parts[0][0]:second.parts[0][1]].lstrip()
+    return bool(first_inner) and first_inner[0].islower() and sp.cue_span[0] >= first.end
+
+
+def _para_index(paras: list[tuple[int, int]], pos: int) -> int:
+    for k, (s, e) in enumerate(paras):
+        if s <= pos < e:
+            return k
+    return -1
+
+
+def _resolve(article: Article, text: str, paras, found) -> list[Quote]:
+    """Continuation quotes, pronoun resolution, unattributed-quote filtering; build Quotes."""
+    out: list[Quote] = []
+    last: tuple[Marked, Speaker, str] | None = None  # previous attributed quote
+    for m, sp, how in found:
+        para = _para_index(paras, m.start)
+        name, role, unnamed, cue, sp_span = None, None, False, None, None
+        if sp is None and last is not None:
+            lm, lsp, lname = last
+            lpara = _para_index(paras, lm.start)
+            starts_para = para >= 0 and paras[para][0] == m.start
+            if _embedded(text, m, paras[para][0] if para >= 0 else 0):
+                pass  # a fragment inside running text needs its own attribution
+            elif para == lpara or (para == lpara + 1 and starts_para and
+                                 _para_index(paras, lm.end - 1) >= lpara):
+                sp, how = lsp, "continuation"
+        if sp is None:
+            inner = m.inner_text(text)
+            lead = text[_sentence_start(text, m.start, 0):m.start].rstrip()
+            if word_count(inner) < _MIN_UNATTRIBUTED_WORDS or not (lead.endswith(":") or not lead):
+                continue  # no speaker and not set off as speech: most likely not a quote
+        if sp is not None:
+            cue = sp.cue if how != "continuation" else "continuation"
+            role = sp.role
+            sp_span = list(sp.span)
+            if sp.kind == "pronoun":
+                resolved = _resolve_pronoun(text, sp, m.start, out)
+                name = resolved[0] if resolved else sp.text
+                if resolved:
+                    role = role or resolved[1]
+                    unnamed = resolved[2]
+            else:
+                name = sp.text
+                unnamed = sp.kind == "unnamed"
+            if how == "continuation" and last is not None:
+                name, role, unnamed = last[2], out[-1].extra.get("speaker_role"), out[-1].extra.get("unnamed", False)
+        start, end = m.start, m.end
+        q = Quote(
+            id=make_id("q", article.id, start, end), article=article.id,
+            text=_quote_text(text, m), span=(start, end), speaker=name,
+            extra={"speaker_role": role, "cue": cue, "speaker_span": sp_span, "unnamed": bool(unnamed),
+                   "fragments": [list(p) for p in m.parts] if len(m.parts) > 1 else None,
+                   "closed": m.closed},
+        )
+        out.append(q)
+        if name is not None:
+            last = (m, sp, name)
+    return out
+
+
+def _embedded(text: str, m: Marked, floor: int) -> bool:
+    before = text[_sentence_start(text, m.start, floor):m.start]
+    return bool(before.strip()) and not before.rstrip().endswith(":")
+
+
+def _quote_text(text: str, m: Marked) -> str:
+    parts = [text[s:e].strip() for s, e in m.parts if text[s:e].strip()]
+    return " ".join(parts)
+
+
+_SUBJECT_CUE = re.compile(rf"(?P<np>[^,.;:!?\"“”«»\n]{{1,100}}?)\s+(?:\w+ly\s+)?(?:has\s+|had\s+|was\s+)?(?P<cue>{_CUE})\b")
+
+
+# A person's name opening a sentence: "Abu Musab Huthaifa, the IS intelligence chief, ..."
+_SENTENCE_NAME = re.compile(
+    r"(?:^|[.!?]\s+|\n)(?:(?:But|And|However,|Meanwhile,)\s+)?"
+    r"(?P<name>(?:[A-Z][a-z’'-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'-]+|[A-Z]\.)){1,4})(?=,|\s+[a-z])")
+
+
+def _resolve_pronoun(text: str, sp: Speaker, pos: int, earlier: list[Quote]):
+    """The person a "he"/"she"/"they" points to: the nearest earlier speaker of a quote or of
+    reported speech ("X said that ..."); else the nearest PERSON the model finds nearby."""
+    window_start = max(0, pos - 600)
+    candidates: list[tuple[int, str, str | None, bool]] = []
+    for q in earlier:
+        if q.speaker and q.span[1] <= pos and q.span[0] >= window_start and q.speaker.lower() not in PRONOUNS:
+            candidates.append((q.span[0], q.speaker, q.extra.get("speaker_role"), q.extra.get("unnamed", False)))
+    masked = _mask_quotes(text, window_start, pos, earlier)
+    for m in _SUBJECT_CUE.finditer(masked):
+        cand = _classify_np(masked, m.start("np"), m.end("np"), leading=True)
+        if cand and cand.kind != "pronoun":
+            candidates.append((window_start + cand.span[0], cand.text, cand.role, cand.kind == "unnamed"))
+    for m in _SENTENCE_NAME.finditer(masked):
+        candidates.append((window_start + m.start("name"), m.group("name"), None, False))
+    personal = sp.text.lower() in {"he", "she"}
+    candidates = [c for c in candidates if not (personal and _NON_PERSON.search(c[1]))]
+    if candidates:
+        best = max(candidates, key=lambda c: c[0])
+        return best[1], best[2], best[3]
+    person = _nearest_person(text, window_start, pos)
+    return (person, None, False) if person else None
+
+
+def _mask_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
+    seg = list(text[start:end])
+    for q in quotes:
+        for k in range(max(q.span[0], start), min(q.span[1], end)):
+            seg[k - start] = " "
+    return "".join(seg)
+
+
+def _nearest_person(text: str, start: int, end: int) -> str | None:
+    """The last PERSON entity in the sentences before ``end``: the only model call here."""
+    from ..nlp import load_english
+
+    snippet = text[start:end]
+    if not re.search(r"[A-Z][a-z]", snippet):
+        return None
+    nlp = load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger"))
+    persons = [e.text for e in nlp(snippet).ents if e.label_ == "PERSON"]
+    return persons[-1] if persons else None
