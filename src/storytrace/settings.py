@@ -32,6 +32,13 @@ class Settings:
     analysis_languages: tuple[str, ...] = ("en",)  # languages the English-only stages handle
     # -- provenance --
     aliases: dict[str, str] = field(default_factory=dict)  # extra outlet aliases: MailOnline = Daily Mail
+    # -- stories (issue 3): one default for every corpus, measured in benchmarks/quality.py --
+    story_threshold: float = 0.12  # average-linkage similarity at which articles share a story
+    story_entity_weight: float = 0.3  # share of the similarity from named entities (rest: words)
+    story_day_grace: float = 2.0  # publication days apart before time starts to separate
+    story_day_scale: float = 30.0  # then similarity decays as exp(-(days - grace) / scale)
+    story_year_penalty: float = 0.7  # undated articles whose main year differs: similarity x this
+    story_max_block: int = 5000  # larger candidate blocks are split before exact clustering
     # -- provenance: text reuse, direction, origins (stages/reuse.py, stages/provenance.py) --
     reuse_ngram: int = 4  # words per seed n-gram; 4 survives an edit every ~5 words
     reuse_max_gap: int = 6  # words skipped on either side before a passage is cut in two

@@ -1,0 +1,131 @@
+"""Ingest: inputs -> records -> Articles -> the store, one transaction per batch."""
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..model import Article, RecordError
+from ..settings import Settings
+from ..stages.boilerplate import service_message_spans
+from .normalize import build_article
+from .readers import read_records
+from .sources import iter_input_files
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    records: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+
+
+class RecordTimeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Abort a record that takes too long (main thread only; elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise RecordTimeout()
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def iter_articles(inputs: list[str], settings: Settings,
+                  on_file: Callable[[str], None] | None = None) -> Iterator[Article | RecordError]:
+    """Every article (or error) from the inputs, in a deterministic order."""
+    for item in iter_input_files(inputs, settings):
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        if on_file:
+            on_file(item.name)
+        for rec in read_records(item, settings):
+            if isinstance(rec, RecordError):
+                yield rec
+                continue
+            fields, meta, where = rec
+            origin = item.name + (f" [{where}]" if where else "")
+            try:
+                with time_limit(settings.max_record_seconds):
+                    article = build_article(fields, origin, settings, meta)
+                    article.boilerplate_spans = service_message_spans(article.text)
+            except InputError as exc:
+                yield RecordError(item.name, str(exc), exc.code, where)
+                continue
+            except RecordTimeout:
+                yield RecordError(item.name, f"took over {settings.max_record_seconds}s to extract; skipped",
+                                  "timeout", where)
+                continue
+            except (RecursionError, MemoryError) as exc:
+                yield RecordError(item.name, f"record too complex to parse ({type(exc).__name__})", "too-complex", where)
+                continue
+            yield article
+
+
+def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
+           on_error: Callable[[RecordError], None] | None = None,
+           on_file: Callable[[str], None] | None = None) -> IngestReport:
+    """Read every input into the store; each batch of articles is one transaction."""
+    report = IngestReport()
+    batch: list[Article] = []
+    batch_errors: list[RecordError] = []
+    seen: dict[str, str] = {}  # id -> content hash, within this run
+
+    def flush() -> None:
+        added, changed, notices = store.ingest_batch(run_id, batch, batch_errors)
+        report.added += added
+        report.changed += changed
+        report.unchanged += len(batch) - added - changed
+        for notice in notices:
+            report.errors.append(notice)
+            if on_error:
+                on_error(notice)
+        batch.clear()
+        batch_errors.clear()
+
+    def file_seen(name: str) -> None:
+        report.files += 1
+        if on_file:
+            on_file(name)
+
+    for item in iter_articles(list(inputs), settings, file_seen):
+        if isinstance(item, RecordError):
+            report.errors.append(item)
+            batch_errors.append(item)
+            if on_error:
+                on_error(item)
+        else:
+            report.records += 1
+            if seen.get(item.id) == item.content_hash:
+                dup = RecordError(item.origin or "?", f"duplicate id {item.id!r} with identical content; skipped",
+                                  "duplicate-id")
+                report.errors.append(dup)
+                batch_errors.append(dup)
+                if on_error:
+                    on_error(dup)
+                continue
+            seen[item.id] = item.content_hash or ""
+            batch.append(item)
+        if len(batch) >= settings.batch_size or len(batch_errors) >= settings.batch_size:
+            flush()
+    flush()
+    return report

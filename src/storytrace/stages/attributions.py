@@ -288,10 +288,22 @@ def find_attributions(article: Article, aliases: dict[str, str] | None = None) -
             if (s, e) in found:
                 continue  # the first (most specific) rule wins for one name occurrence
             cue_start = min(m.start(), s)
-            extra = {"self": True} if own and kind == "media" and source == own else {}
+            extra = {"self": True} if kind == "media" and same_outlet(source, own) else {}
             found[(s, e)] = Attribution(article.id, (cue_start, m.end()), text[cue_start:m.end()],
                                         source, (s, e), kind, pattern, extra)
     return sorted(found.values(), key=lambda a: (a.span, a.source_span))
+
+
+def same_outlet(credited: str | None, outlet: str | None) -> bool:
+    """A credit names this outlet: equal names, or a short form ("Gazette" of "Varnholt Gazette")."""
+    if not credited or not outlet:
+        return False
+    if credited == outlet:
+        return True
+    if credited in OUTLETS and outlet in OUTLETS:
+        return False  # two different well-known outlets ("The Times" is not "New York Times")
+    cw, ow = set(_key(credited).split()), set(_key(outlet).split())
+    return bool(cw) and cw <= ow and not cw <= {"news", "daily", "times", "post", "mail"}
 
 
 def media_credits(attributions: list[Attribution]) -> list[Attribution]:

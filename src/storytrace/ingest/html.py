@@ -1,0 +1,81 @@
+"""HTML to main text and metadata, with trafilatura; feed fragments to plain text."""
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_TAG = re.compile(rb"<\s*[a-zA-Z]")
+
+
+def declared_charset(data: bytes) -> str | None:
+    m = _CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def check_nesting(html: str, max_depth: int) -> None:
+    """Refuse pathologically nested markup before handing it to a parser.
+
+    Counts opening tags of container elements cheaply; a page whose open-tag count far
+    exceeds its closing tags with extreme depth is refused rather than parsed.
+    """
+    depth = peak = 0
+    for m in re.finditer(r"<(/?)(div|span|p|section|article|table|tr|td|ul|ol|li|b|i|em|strong|a|font)\b", html[:5_000_000], re.I):
+        depth += -1 if m.group(1) else 1
+        if depth > peak:
+            peak = depth
+            if peak > max_depth:
+                raise InputError(f"HTML nested deeper than {max_depth} elements; refused", "too-deep")
+
+
+def extract_html(html: str, url: str | None, max_depth: int) -> dict:
+    """Main text and metadata of a page: {text, title, author, published, source, url}."""
+    import trafilatura  # heavy import, only when HTML arrives
+
+    check_nesting(html, max_depth)
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        fast=True, deduplicate=False,
+        # Keep the time of day: ordering same-day copies needs it.
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
+                                "extensive_search": False})
+    if doc is None:
+        raise InputError("no main text found in the HTML page", "no-text")
+    get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
+    text = get("text") or ""
+    if not text.strip():
+        raise InputError("no main text found in the HTML page", "no-text")
+    return {"text": text, "title": get("title"), "author": get("author"), "published": get("date"),
+            "source": get("sitename"), "url": get("url") or url}
+
+
+_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
+          "article", "pre", "ul", "ol", "table"}
+
+
+def fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (feed entry content), one paragraph per block."""
+    if "<" not in fragment:
+        return fragment.strip()
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]+>", " ", fragment).strip()
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    parts: list[str] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in _BLOCK:
+            parts.append("\n\n")
+        if el.text and el.tag not in ("script", "style"):
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parts))
+    return re.sub(r"\s*\n\s*\n\s*", "\n\n", text).strip()

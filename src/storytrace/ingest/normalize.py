@@ -1,0 +1,164 @@
+"""One raw record (fields as read) -> one Article: canonical text, id, outlet, date, language."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import InputError
+from ..ids import content_hash, make_id
+from ..model import Article
+from ..settings import Settings
+from ..text import canonical_text, clean_field
+from .html import extract_html
+from .urls import is_archive_host, registrable_domain, unwrap_archive
+
+# Field names as they appear in exports, mapped to ours.
+ALIASES = {
+    "id": "id", "guid": "id", "uid": "id", "article_id": "id", "doc_id": "id",
+    "url": "url", "link": "url", "uri": "url", "canonical_url": "url", "href": "url",
+    "source": "source", "outlet": "source", "publisher": "source", "site": "source",
+    "site_name": "source", "sitename": "source", "domain": "source", "media": "source", "feed": "source",
+    "title": "title", "headline": "title",
+    "published": "published", "date": "published", "pubdate": "published", "published_at": "published",
+    "publish_date": "published", "datetime": "published", "timestamp": "published", "time": "published",
+    "created_at": "published", "date_published": "published",
+    "text": "text", "body": "text", "content": "text", "maintext": "text", "article": "text",
+    "html": "html", "raw_html": "html",
+    "author": "author", "authors": "author", "byline": "author",
+}
+
+
+def map_fields(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a record into our known fields (aliases resolved) and the rest (metadata)."""
+    known: dict[str, Any] = {}
+    meta: dict[str, Any] = {}
+    for key, value in record.items():
+        ours = ALIASES.get(str(key).strip().lower())
+        if ours and ours not in known and value not in (None, ""):
+            known[ours] = value
+        else:
+            meta[str(key)] = value
+    return known, meta
+
+
+def build_article(fields: dict[str, Any], origin: str, settings: Settings,
+                  metadata: dict[str, Any] | None = None) -> Article:
+    """Validate and normalise one record. Raises InputError naming what is wrong."""
+    metadata = _jsonable(metadata or {})
+    for name in ("text", "html"):
+        if name in fields and not isinstance(fields[name], str):
+            raise InputError(f"field {name!r} must be a string, not {type(fields[name]).__name__}", "bad-field")
+    for name in ("title", "url", "source", "author", "published"):
+        value = fields.get(name)
+        if value is not None and not isinstance(value, (str, int, float)):
+            if name == "author" and isinstance(value, list):
+                fields[name] = ", ".join(str(v) for v in value)
+                continue
+            raise InputError(f"field {name!r} must be text, not {type(value).__name__}", "bad-field")
+    raw_id = fields.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        raise InputError(f"field 'id' must be a string or integer, not {type(raw_id).__name__}", "bad-field")
+
+    url = clean_field(fields.get("url"))
+    if "text" in fields:
+        text = fields["text"]
+    elif "html" in fields:
+        extracted = extract_html(fields["html"], url, settings.max_html_depth)
+        text = extracted.pop("text")
+        for key, value in extracted.items():
+            if value and not fields.get(key):
+                fields[key] = value
+        url = url or clean_field(fields.get("url"))
+    else:
+        raise InputError("record has no 'text' or 'html' field", "no-text")
+    text = canonical_text(text)
+    if not text.strip():
+        raise InputError("article text is empty", "no-text")
+    if len(text) > settings.max_text_chars:
+        metadata["truncated_from_chars"] = len(text)
+        text = text[: settings.max_text_chars]
+
+    original_url, captured = unwrap_archive(url)
+    if captured:
+        metadata["archive_url"] = url
+    url = original_url
+    source = clean_field(fields.get("source"))
+    if not source or (captured and is_archive_host("https://" + source)):
+        source = registrable_domain(url) if url and not is_archive_host(url) else source
+    published, raw_date = normalise_date(fields.get("published"))
+    if raw_date:
+        metadata["published_raw"] = raw_date
+    title = clean_field(fields.get("title"))
+    author = clean_field(fields.get("author"))
+    if raw_id is not None:
+        art_id = clean_field(str(raw_id))
+        if not art_id:
+            raise InputError("field 'id' is empty", "bad-field")
+    elif url:
+        art_id = make_id("a", url)
+    else:
+        art_id = make_id("a", source, title, text)
+    return Article(
+        id=art_id, text=text, url=url, source=source, title=title, author=author,
+        published=published, captured=captured, language=detect_language(text),
+        metadata=metadata, origin=origin,
+        content_hash=content_hash(text, title, url, source, published, author))
+
+
+def normalise_date(value: Any) -> tuple[str | None, str | None]:
+    """(ISO 8601 date-time, raw value when it could not be parsed)."""
+    if value in (None, ""):
+        return None, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or not 0 <= value < 4e10:
+            return None, str(value)
+        return datetime.fromtimestamp(value, tz=timezone.utc).isoformat(), None
+    raw = clean_field(str(value)) or ""
+    from dateutil import parser  # a trafilatura dependency
+
+    try:
+        parsed = parser.parse(raw, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None, raw
+    if not 1900 <= parsed.year <= 2200:
+        return None, raw
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        return parsed.date().isoformat(), None
+    return parsed.isoformat(), None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code from the bundled py3langid model; None for too little text."""
+    sample = text[:3000]
+    if len(re.findall(r"\w+", sample)) < 3:
+        return None
+    import py3langid  # loads its bundled model on first use; no download
+
+    lang, _score = py3langid.classify(sample)
+    return lang
+
+
+def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
+    """Metadata as JSON-safe values (text cleaned), so the store never rejects it."""
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        key = canonical_text(str(key))[:200]
+        try:
+            json.dumps(value, allow_nan=False)
+            out[key] = _clean_json(value)
+        except (TypeError, ValueError):
+            out[key] = canonical_text(repr(value))[:1000]
+    return out
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return canonical_text(value)
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, dict):
+        return {canonical_text(str(k)): _clean_json(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,178 @@
+"""The whole analysis: ingest, then every stage, then the store and the outputs.
+
+Stages are pure functions (see stages/): *map* stages take one article, *group* stages
+take one story's articles. The engine runs the map stages over chunks of articles, in
+this process or on workers, with identical results.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .model import Analysis, Article, RecordError
+from .settings import Settings
+from .store import Store
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
+            out: str | os.PathLike | None = None, settings: Settings | None = None,
+            engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+            on_error: Callable[[RecordError], None] | None = None,
+            progress: Progress | None = None) -> Analysis:
+    """Ingest ``inputs`` into the store, analyse every article in it, return the Analysis.
+
+    With ``out``, the store defaults to ``out/storytrace.db`` and ``out`` receives
+    ``analysis.json`` and a dossier per story (Markdown and HTML) with an ``index.html``.
+    """
+    from .ingest import ingest
+
+    settings = settings or Settings()
+    if db is None:
+        db = Path(out) / "storytrace.db" if out is not None else "storytrace.db"
+    inputs = list(inputs)
+    with Store(db) as store:
+        run_id = store.begin_run("analyze", inputs)
+        status = "failed"
+        try:
+            report = ingest(inputs, store, run_id, settings, on_error=on_error)
+            analysis = analyze_store(store, settings, engine=engine, workers=workers,
+                                     scheduler=scheduler, progress=progress)
+            analysis.errors = report.errors
+            analysis.extra["ingest"] = {"files": report.files, "records": report.records,
+                                        "added": report.added, "changed": report.changed,
+                                        "unchanged": report.unchanged, "errors": len(report.errors)}
+            store.write_analysis(analysis)
+            status = "errors" if report.errors else "ok"
+        finally:
+            store.finish_run(run_id, status)
+    if out is not None:
+        write_outputs(analysis, Path(out))
+    return analysis
+
+
+def analyze_store(store: Store, settings: Settings, engine: str = "local", workers: int | None = None,
+                  scheduler: str | None = None, progress: Progress | None = None) -> Analysis:
+    """Run every stage over all articles in the store (results are not written here)."""
+    from .engine import get_engine
+    from .stages.boilerplate import learn_boilerplate
+    from .stages.dedupe import find_duplicates
+    from .stages.stories import group_stories
+
+    articles = list(store.iter_articles())
+    _tick(progress, "boilerplate", 0, len(articles))
+    learned = learn_boilerplate(articles)
+    changed = {a.id: learned[a.id] for a in articles if learned[a.id] != list(a.boilerplate_spans)}
+    if changed:
+        store.update_boilerplate(changed)
+        for a in articles:
+            if a.id in changed:
+                a.boilerplate_spans = changed[a.id]
+                a.__dict__.pop("_analysis_text", None)
+
+    _tick(progress, "duplicates", 0, len(articles))
+    duplicates = find_duplicates(articles, settings)
+    for a in articles:
+        dup = duplicates.get(a.id)
+        a.duplicate_of = dup.of if dup else None
+
+    _tick(progress, "stories", 0, len(articles))
+    stories = group_stories(articles, duplicates, store.previous_stories(), settings)
+    by_id = {a.id: a for a in articles}
+    for story in stories:
+        for aid in story.articles:
+            by_id[aid].story = story.id
+
+    # Per-article stages (quotes, opinion, claims) on the engine, in chunks.
+    with get_engine(engine, workers=workers, scheduler=scheduler) as run:
+        per_article = run.map_articles(articles, settings, progress)
+    analysis = Analysis(articles=articles, stories=stories)
+    quotes_by_story: dict[str, list] = defaultdict(list)
+    claims_by_story: dict[str, list] = defaultdict(list)
+    for art in articles:
+        result = per_article[art.id]
+        art.opinion_spans = result["opinion_spans"]
+        quotes_by_story[art.story].extend(result["quotes"])
+        claims_by_story[art.story].extend(result["claims"])
+
+    _story_stages(analysis, by_id, duplicates, quotes_by_story, claims_by_story, settings, progress)
+    return analysis
+
+
+def _story_stages(analysis: Analysis, by_id: dict[str, Article], duplicates, quotes_by_story,
+                  claims_by_story, settings: Settings, progress: Progress | None) -> None:
+    """Group stages, one story at a time: provenance, quote groups, claim verdicts."""
+    from .stages.conflicts import judge_claims
+    from .stages.provenance import trace_provenance
+    from .stages.quotes import group_quotes
+
+    duplicate_of = {k: v.of for k, v in duplicates.items()}
+    quote_groups, provenance_facts = [], []
+    for i, story in enumerate(analysis.stories):
+        _tick(progress, "stories: provenance, quotes, claims", i, len(analysis.stories))
+        members = [by_id[a] for a in story.articles]
+        prov = trace_provenance(story.id, members, duplicate_of, settings)
+        analysis.links.extend(prov.links)
+        story.origins = prov.origins
+        provenance_facts.extend(getattr(prov, "facts", []) or [])
+        articles_here = {a.id: a for a in members}
+        quotes, groups = group_quotes(story.id, quotes_by_story.get(story.id, []), articles_here, prov.origin_of)
+        analysis.quotes.extend(quotes)
+        quote_groups.extend(groups)
+        analysis.claims.extend(claims_by_story.get(story.id, []))
+        analysis.claim_groups.extend(
+            judge_claims(story.id, claims_by_story.get(story.id, []), articles_here, prov.origin_of))
+    analysis.extra["quote_groups"] = quote_groups
+    analysis.extra["facts"] = provenance_facts
+
+
+def per_article_stages(article: Article, settings: Settings) -> dict:
+    """The map stages for one article; pure, so any worker gives the same result."""
+    from .stages.claims import extract_claims
+    from .stages.opinion import opinion_spans
+    from .stages.quotes import extract_quotes
+
+    quotes = extract_quotes(article)
+    return {"quotes": quotes, "opinion_spans": opinion_spans(article),
+            "claims": extract_claims(article, quotes)}
+
+
+def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress:
+        progress(stage, done, total)
+
+
+def write_outputs(analysis: Analysis, out: Path) -> Path:
+    """analysis.json and the dossiers; returns the index.html path."""
+    from .report import write_reports
+
+    out.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(out / "analysis.json", analysis.to_dict())
+    return write_reports(analysis, out)
+
+
+def write_json_atomic(path: Path, data) -> None:
+    """Write via a temp file, fsync and rename, so a killed run never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1, default=_json_default)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_default(value):
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -1,0 +1,103 @@
+"""Opinion vs reporting: the sentences where the author argues, judges or speculates.
+
+Rules over sentences, no model: the author's own first person, rhetorical questions,
+exhortations ("we must"), evaluative and speculative words score a sentence; reported
+speech (quotes, "X said", "according to", "the BBC reported") never counts, even inside an
+opinion piece. A paragraph that is mostly opinion is marked whole (minus reported speech),
+so a column's closing argument reads as one passage.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Article
+from ..text import paragraphs, sentences
+from .attribution import _CUE
+from .quote_marks import find_quotations
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|me|my|we|We|we’re|we're|we’ve|we've|"
+                           r"our|Our|ours|us|let’s|let's|Let’s|Let's)\b")
+_EXHORT = re.compile(r"\b(?:must|should|ought to|need to|needs to|has to be|have to be|it is time|"
+                     r"it's time|it’s time|let us|let's|let’s)\b", re.I)
+_STRONG = re.compile(
+    r"\b(?:bitter pill|shameful|disgrace\w*|absurd\w*|ridiculous|outrageous|foolish\w*|na[iï]ve|"
+    r"sadly|unfortunately|of course|obviously|surely|frankly|undoubtedly|arguably|no doubt|"
+    r"appalling|scandalous|incompeten\w+|reckless\w*|unwise|folly|hypocri\w+|cynical\w*|"
+    r"pathetic|laughable|sham\b|betray\w*|make no mistake|the truth is|the real question|"
+    r"shocking|disastrous|catastrophic|deplorable|inexcusable|unforgivable|misguided|"
+    r"wrongheaded|idiotic|stupid\w*|nonsense|insane|remarkabl\w+|astonishing\w*|"
+    r"in (?:our|the) (?:long-term |best )?interest|can(?:no|')t afford|can’t afford|"
+    r"don't care|don’t care|doesn't care|doesn’t care|strategic necessity|ultimately)\b", re.I)
+_WEAK = re.compile(
+    r"\b(?:certainly|clearly|perhaps|maybe|probably|presumably|doubtless|it seems|seemingly|"
+    r"one wonders|might well|may well|could well|important|crucial|essential|worse|better|"
+    r"best|worst|terrible|great|good|bad|wrong|right thing|mistake|failure|tragic\w*|"
+    r"so-called|enough|deserve\w*|even|only)\b", re.I)
+_YOU = re.compile(r"\b(?:when|if) you\b|\byou (?:realize|realise|know|see|have to)\b", re.I)
+_ATTRIBUTED = re.compile(
+    rf"\b(?:{_CUE}|according to|reported|reporting|reportedly|it was reported|quoted as saying|"
+    r"is understood|are understood|was understood|were understood|witnesses|sources say)\b", re.I)
+_THRESHOLD = 1.0
+
+
+def opinion_spans(article: Article) -> list[tuple[int, int]]:
+    """Sorted ``[start, end)`` spans of the author's own argument, judgement or speculation."""
+    if article.language and not article.language.lower().startswith("en"):
+        return []
+    text = article.analysis_text
+    quoted = [(m.start, m.end) for m in find_quotations(text)]
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in paragraphs(text):
+        sents = sentences(text, p_start, p_end)
+        scored = [(s, e, _score(text, s, e, quoted)) for s, e in sents]
+        own = [x for x in scored if x[2] is not None]  # the author's voice, not reported speech
+        if not own:
+            continue
+        hits = [x for x in own if x[2] >= _THRESHOLD]
+        # A paragraph that mostly argues is argument throughout (minus reported speech).
+        whole = len(hits) * 2 >= len(own) and len(hits) >= 1 and len(own) >= 2
+        for s, e, sc in scored:
+            if sc is not None and (sc >= _THRESHOLD or whole):
+                spans.append((s, e))
+    return _merge(text, spans)
+
+
+def _score(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> float | None:
+    """Opinion score of one sentence, or None when it is reported speech or a quote."""
+    inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in quoted)
+    if inside * 2 >= (e - s):
+        return None
+    own = _blank_quotes(text, s, e, quoted)
+    if _ATTRIBUTED.search(own):
+        return None
+    score = 0.0
+    if _FIRST_PERSON.search(own):
+        score += 1.0
+    if own.rstrip().endswith("?"):
+        score += 1.0
+    if _EXHORT.search(own):
+        score += 1.0
+    score += 1.0 * len(_STRONG.findall(own))
+    score += 0.5 * len(_WEAK.findall(own))
+    if _YOU.search(own):
+        score += 0.5
+    return score
+
+
+def _blank_quotes(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> str:
+    chars = list(text[s:e])
+    for qs, qe in quoted:
+        for k in range(max(s, qs), min(e, qe)):
+            chars[k - s] = " "
+    return "".join(chars)
+
+
+def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join opinion sentences separated only by spaces (same paragraph)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and not text[out[-1][1]:s].strip() and "\n" not in text[out[-1][1]:s]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out

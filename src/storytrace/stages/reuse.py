@@ -1,0 +1,248 @@
+"""Passage-level text reuse between two articles, in the spirit of passim.
+
+Shared word n-grams are *seeds*; seeds that follow each other on both sides within a few
+words are chained into one *passage*, so small edits, trimmed words and re-ordered
+paragraphs still align (a re-ordered paragraph is its own chain). rapidfuzz's Indel
+distance scores each passage. Direction (who copied whom) comes from publication times,
+then attribution (the copy credits the source's outlet), then containment (a trimmed copy
+is mostly made of the other text); otherwise it is unknown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..model import Article, Passage, Span
+from ..settings import Settings
+
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+# Quoted speech: “...”, "...", ‘...’ and '...' (apostrophes inside words allowed).
+_QUOTED = re.compile(r"“[^”]{1,3000}”|\"[^\"\n]{1,3000}\"|‘(?:[^’\n]|’(?=\w))+’|"
+                     r"(?<!\w)'(?:[^'\n]|'(?=\w))+'(?!\w)")
+
+
+@dataclass
+class Tokens:
+    """Normalised words of an article's analysis text, with their character spans."""
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    quoted: list[bool]  # word lies inside quotation marks
+    _index: dict[int, dict[tuple[str, ...], list[int]]] = field(default_factory=dict, repr=False)
+
+    def ngrams(self, n: int) -> dict[tuple[str, ...], list[int]]:
+        """n-gram -> word positions (built once per n)."""
+        idx = self._index.get(n)
+        if idx is None:
+            idx = {}
+            w = self.words
+            for i in range(len(w) - n + 1):
+                idx.setdefault(tuple(w[i:i + n]), []).append(i)
+            self._index[n] = idx
+        return idx
+
+
+def tokenize(text: str) -> Tokens:
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    words, starts, ends, quoted = [], [], [], []
+    q = 0
+    for m in _WORD.finditer(text):
+        s = m.start()
+        while q < len(spans) and spans[q][1] <= s:
+            q += 1
+        words.append(m.group().lower().replace("’", "'"))
+        starts.append(s)
+        ends.append(m.end())
+        quoted.append(q < len(spans) and spans[q][0] <= s)
+    return Tokens(words, starts, ends, quoted)
+
+
+@dataclass
+class ReusedPassage:
+    """One aligned passage: word ranges and character spans on both sides."""
+    a_span: Span
+    b_span: Span
+    a_words: tuple[int, int]
+    b_words: tuple[int, int]
+    matched: int  # words of b covered by shared n-grams
+    similarity: float  # rapidfuzz Indel normalised similarity of the two word sequences
+    quoted: float  # share of b's words in this passage that are inside quotation marks
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a_span": list(self.a_span), "b_span": list(self.b_span), "matched": self.matched,
+                "similarity": round(self.similarity, 3), "quoted": round(self.quoted, 3)}
+
+
+@dataclass
+class Alignment:
+    """Text reuse between articles ``a`` and ``b``: passages, shares and direction."""
+    a: str
+    b: str
+    passages: list[ReusedPassage]
+    share_a: float  # share of a's words inside aligned passages
+    share_b: float
+    source: str | None = None  # the article copied from, None when the direction is unknown
+    copy: str | None = None
+    basis: str = "unknown"  # time | attribution | containment | unknown
+    quoted: float = 0.0  # share of the reused words (b side) that are quoted speech
+
+    @property
+    def words(self) -> int:
+        return sum(p.matched for p in self.passages)
+
+    def link_passages(self) -> list[Passage]:
+        """Passages oriented for a Link: from_span in the copy, to_span in the source."""
+        b_is_copy = self.copy != self.a
+        return [Passage(p.b_span, p.a_span) if b_is_copy else Passage(p.a_span, p.b_span)
+                for p in self.passages]
+
+    def share_of(self, article_id: str) -> float:
+        return self.share_a if article_id == self.a else self.share_b
+
+
+def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassage]:
+    """Aligned passages between two tokenised texts, sorted by position in b."""
+    n = settings.reuse_ngram
+    gap = settings.reuse_max_gap + 1
+    index_a = ta.ngrams(n)
+    index_b = tb.ngrams(n)
+    seeds: list[tuple[int, int]] = []
+    for gram, js in index_b.items():
+        is_ = index_a.get(gram)
+        if not is_ or len(is_) > settings.reuse_max_ngram_freq or len(js) > settings.reuse_max_ngram_freq:
+            continue
+        seeds.extend((i, j) for i in is_ for j in js)
+    if not seeds:
+        return []
+    seeds.sort(key=lambda s: (s[1], s[0]))
+    # Chain seeds: each seed joins the nearest open chain that it follows on both sides.
+    chains: list[list[tuple[int, int]]] = []
+    active: list[int] = []
+    for i, j in seeds:
+        best, best_cost = -1, None
+        still = []
+        for c in active:
+            li, lj = chains[c][-1]
+            if j - lj > gap:
+                continue  # closed: too far behind in b
+            still.append(c)
+            if 1 <= j - lj and 1 <= i - li <= gap:
+                cost = (j - lj) + (i - li) + abs((i - li) - (j - lj))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = c, cost
+        active = still
+        if best >= 0:
+            chains[best].append((i, j))
+        else:
+            chains.append([(i, j)])
+            active.append(len(chains) - 1)
+
+    from rapidfuzz.distance import Indel
+
+    candidates = []
+    for chain in chains:
+        covered_b = set()
+        for _, j in chain:
+            covered_b.update(range(j, j + n))
+        matched = len(covered_b)
+        if matched < settings.reuse_min_words:
+            continue
+        i0, j0 = chain[0]
+        i1, j1 = chain[-1][0] + n, chain[-1][1] + n
+        while i0 > 0 and j0 > 0 and ta.words[i0 - 1] == tb.words[j0 - 1]:
+            i0, j0, matched = i0 - 1, j0 - 1, matched + 1
+        while i1 < len(ta.words) and j1 < len(tb.words) and ta.words[i1] == tb.words[j1]:
+            i1, j1, matched = i1 + 1, j1 + 1, matched + 1
+        candidates.append((matched, i0, i1, j0, j1))
+    # Overlapping chains (repeated text): keep the longest, drop what overlaps it.
+    candidates.sort(key=lambda c: (-c[0], c[3], c[1]))
+    kept: list[tuple[int, int, int, int, int]] = []
+    for c in candidates:
+        if any(c[1] < k[2] and k[1] < c[2] or c[3] < k[4] and k[3] < c[4] for k in kept):
+            continue
+        kept.append(c)
+    out = []
+    for matched, i0, i1, j0, j1 in sorted(kept, key=lambda c: (c[3], c[1])):
+        sim = Indel.normalized_similarity(ta.words[i0:i1], tb.words[j0:j1])
+        quoted = sum(tb.quoted[j0:j1]) / (j1 - j0)
+        out.append(ReusedPassage((ta.starts[i0], ta.ends[i1 - 1]), (tb.starts[j0], tb.ends[j1 - 1]),
+                                 (i0, i1), (j0, j1), matched, sim, quoted))
+    return out
+
+
+def _share(passages: list[ReusedPassage], side: str, total: int) -> float:
+    if not total:
+        return 0.0
+    covered = sum((p.a_words if side == "a" else p.b_words)[1] - (p.a_words if side == "a" else p.b_words)[0]
+                  for p in passages)
+    return min(1.0, covered / total)
+
+
+def parse_time(value: str | None) -> tuple[datetime, bool] | None:
+    """(UTC datetime, has a time of day) for an ISO 8601 string, or None."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    has_time = "T" in value or " " in value.strip()
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc), has_time
+
+
+def earlier(a: Article, b: Article) -> int:
+    """-1 when a was published first, 1 when b was, 0 when unknown or the same."""
+    ta, tb = parse_time(a.published), parse_time(b.published)
+    if not ta or not tb:
+        return 0
+    if not (ta[1] and tb[1]):  # a date without a time: only different days decide
+        da, db = ta[0].date(), tb[0].date()
+        return -1 if da < db else 1 if db < da else 0
+    return -1 if ta[0] < tb[0] else 1 if tb[0] < ta[0] else 0
+
+
+def decide_direction(a: Article, b: Article, share_a: float, share_b: float, settings: Settings,
+                     outlet_a: str | None = None, outlet_b: str | None = None,
+                     credits_a: frozenset[str] | set[str] = frozenset(),
+                     credits_b: frozenset[str] | set[str] = frozenset()) -> tuple[str | None, str | None, str]:
+    """(source id, copy id, basis): the later copies the earlier; then credits; then containment."""
+    order = earlier(a, b)
+    if order:
+        return (a.id, b.id, "time") if order < 0 else (b.id, a.id, "time")
+    b_credits_a = bool(outlet_a) and outlet_a in credits_b and outlet_a != outlet_b
+    a_credits_b = bool(outlet_b) and outlet_b in credits_a and outlet_a != outlet_b
+    if b_credits_a != a_credits_b:
+        return (a.id, b.id, "attribution") if b_credits_a else (b.id, a.id, "attribution")
+    if share_b - share_a >= settings.direction_min_share_gap:
+        return a.id, b.id, "containment"  # b is mostly a's text: b is the (trimmed) copy
+    if share_a - share_b >= settings.direction_min_share_gap:
+        return b.id, a.id, "containment"
+    return None, None, "unknown"
+
+
+def align(a: Article, b: Article, settings: Settings | None = None, *,
+          outlet_a: str | None = None, outlet_b: str | None = None,
+          credits_a: frozenset[str] | set[str] = frozenset(),
+          credits_b: frozenset[str] | set[str] = frozenset(),
+          tokens: tuple[Tokens, Tokens] | None = None) -> Alignment:
+    """Text reuse between two articles: passages (spans into each ``text``), shares, direction.
+
+    ``outlet_*`` are the articles' normalised outlets and ``credits_*`` the outlets each one
+    credits (see stages.attributions); without them direction uses times and containment.
+    """
+    settings = settings or Settings()
+    ta, tb = tokens or (tokenize(a.analysis_text), tokenize(b.analysis_text))
+    passages = align_tokens(ta, tb, settings)
+    share_a = _share(passages, "a", len(ta.words))
+    share_b = _share(passages, "b", len(tb.words))
+    words_b = sum(p.b_words[1] - p.b_words[0] for p in passages)
+    quoted = sum(p.quoted * (p.b_words[1] - p.b_words[0]) for p in passages) / words_b if words_b else 0.0
+    if not passages:
+        return Alignment(a.id, b.id, [], 0.0, 0.0)
+    source, copy, basis = decide_direction(a, b, share_a, share_b, settings, outlet_a, outlet_b,
+                                           credits_a, credits_b)
+    return Alignment(a.id, b.id, passages, share_a, share_b, source, copy, basis, quoted)

@@ -1,0 +1,263 @@
+"""Group articles into stories: the articles about one real-world event.
+
+Only duplicate-group representatives are clustered (copies follow their representative).
+Similarity between two articles = (1 - w) * cosine(word TF-IDF) + w * cosine(name TF-IDF),
+damped by the time between them (publication days, else the year the text talks about).
+Average-linkage clustering at one threshold cuts the similarity graph into stories.
+
+Average linkage can only join two groups when at least one article pair reaches the
+threshold, so the connected components of the thresholded graph are exact blocks: each is
+clustered on its own, and 100k articles never make one 100k x 100k matrix.
+
+Related stories: two stories that would be one on words and names alone but are far
+apart in time (a later investigation of the same event).
+
+Story ids are stable: an article keeps the story id it had in ``previous`` (the store's
+last run); a new story's id derives from its earliest article.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from ..ids import make_id
+from ..model import Article, Story
+from ..settings import Settings
+from .dedupe import Duplicate
+from .story_features import day_number, main_year, names, title_and_text
+
+TITLE_CHARS = 90  # a story label is a short line
+TOP_ENTITIES = 8
+
+
+def group_stories(articles: list[Article], duplicates: dict[str, Duplicate],
+                  previous: dict[str, str], settings: Settings) -> list[Story]:
+    """Every article in exactly one :class:`Story`, sorted by story id."""
+    if not articles:
+        return []
+    arts = sorted(articles, key=_precedence)  # input order never matters
+    by_id = {a.id: a for a in arts}
+    reps = [a for a in arts if not (a.id in duplicates and duplicates[a.id].of in by_id)]
+    labels, related_pairs = cluster_representatives(reps, settings)
+
+    members: dict[int, list[Article]] = defaultdict(list)
+    for a, lab in zip(reps, labels):
+        members[lab].append(a)
+    cluster_of_rep = {a.id: lab for a, lab in zip(reps, labels)}
+    for a in arts:
+        if a.id not in cluster_of_rep:
+            members[cluster_of_rep[_root(a.id, duplicates, by_id)]].append(a)
+
+    ordered = sorted(((lab, sorted(m, key=_precedence)) for lab, m in members.items()),
+                     key=lambda lm: _precedence(lm[1][0]))
+    clusters = [m for _, m in ordered]
+    ids = _stable_ids([[a.id for a in m] for m in clusters], previous)
+    id_of_label = {lab: sid for (lab, _), sid in zip(ordered, ids)}
+
+    related: dict[str, set[str]] = defaultdict(set)
+    for x, y in related_pairs:
+        sx, sy = id_of_label[x], id_of_label[y]
+        if sx != sy:
+            related[sx].add(sy)
+            related[sy].add(sx)
+
+    stories = []
+    for m, sid in zip(clusters, ids):
+        title, entities = story_label(m)
+        origins = sorted(a.id for a in m if a.id not in duplicates)
+        dates = sorted(a.published for a in m if a.published)
+        extra = {"size": len(m), "outlets": sorted({a.source for a in m if a.source}),
+                 "date_range": [dates[0], dates[-1]] if dates else None}
+        stories.append(Story(id=sid, title=title, articles=sorted(a.id for a in m),
+                             origins=origins, related=sorted(related[sid]),
+                             entities=entities, extra=extra))
+    return sorted(stories, key=lambda s: s.id)
+
+
+def assign_stories(articles: list[Article], stories: list[Story]) -> None:
+    """Write each article's ``story`` field from the grouping (in place)."""
+    story_of = {aid: s.id for s in stories for aid in s.articles}
+    for a in articles:
+        a.story = story_of.get(a.id)
+
+
+def _precedence(a: Article) -> tuple:
+    return (a.published is None, a.published or "", a.id)
+
+
+def _root(aid: str, duplicates: dict[str, Duplicate], by_id: dict[str, Article]) -> str:
+    seen = set()
+    while aid in duplicates and duplicates[aid].of in by_id and aid not in seen:
+        seen.add(aid)
+        aid = duplicates[aid].of
+    return aid
+
+
+# -- similarity and clustering -------------------------------------------------------------
+
+def similarity_matrices(reps: list[Article], settings: Settings):
+    """Sparse cosine similarity on words+names (``content``) and the time damping inputs."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    texts = [title_and_text(a) for a in reps]
+    words = TfidfVectorizer(stop_words=list(ENGLISH_STOP_WORDS), sublinear_tf=True,
+                            dtype=np.float32).fit_transform(texts)
+    name_lists = [names(t) for t in texts]
+    ents = TfidfVectorizer(analyzer=_identity, sublinear_tf=True,
+                           dtype=np.float32).fit_transform(name_lists)
+    w = settings.story_entity_weight
+    content = ((1 - w) * (words @ words.T) + w * (ents @ ents.T)).tocsr()
+    days = np.array([d if (d := day_number(a)) is not None else -1 for a in reps], dtype=np.int64)
+    years = np.array([y if (y := main_year(a.analysis_text)) is not None else -1 for a in reps],
+                     dtype=np.int64)
+    return content, days, years
+
+
+def _identity(x):
+    return x
+
+
+def time_factor(days: np.ndarray, years: np.ndarray, i: np.ndarray, j: np.ndarray,
+                settings: Settings) -> np.ndarray:
+    """Damping in (0, 1] for article pairs (i, j): far apart in time = less alike."""
+    fac = np.ones(len(i), dtype=np.float64)
+    dated = (days[i] >= 0) & (days[j] >= 0)
+    gap = np.abs(days[i] - days[j]).astype(np.float64)
+    fac[dated] = np.exp(-np.maximum(gap[dated] - settings.story_day_grace, 0) / settings.story_day_scale)
+    undated = ~dated & (years[i] >= 0) & (years[j] >= 0) & (years[i] != years[j])
+    fac[undated] = settings.story_year_penalty
+    return fac
+
+
+def cluster_representatives(reps: list[Article], settings: Settings):
+    """Cluster labels (ints) per representative, and related (label, label) pairs."""
+    n = len(reps)
+    if n == 1:
+        return [0], []
+    content, days, years = similarity_matrices(reps, settings)
+    thr = settings.story_threshold
+    coo = content.tocoo()
+    keep = (coo.row < coo.col) & (coo.data >= thr)
+    ri, ci, val = coo.row[keep], coo.col[keep], coo.data[keep].astype(np.float64)
+    # Blocks on undamped similarity: they hold every story and every related pair.
+    blocks = _components(n, ri, ci)
+    labels = np.full(n, -1, dtype=np.int64)
+    related: set[tuple[int, int]] = set()
+    next_label = 0
+    for block in blocks:
+        if len(block) == 1:
+            labels[block[0]] = next_label
+            next_label += 1
+            continue
+        for part in _split(block, settings.story_max_block):
+            sub = content[part][:, part].toarray().astype(np.float64)
+            ii, jj = np.triu_indices(len(part), 1)
+            damped = sub.copy()
+            damped[ii, jj] *= time_factor(days, years, part[ii], part[jj], settings)
+            damped[jj, ii] = damped[ii, jj]
+            local = average_linkage(damped, thr)
+            local_labels = local + next_label
+            labels[part] = local_labels
+            next_label = int(local_labels.max()) + 1
+            related |= _related_pairs(sub, local_labels, thr)
+    return labels.tolist(), sorted(related)
+
+
+def _components(n: int, ri: np.ndarray, ci: np.ndarray) -> list[np.ndarray]:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for idx, c in enumerate(comp):
+        groups[int(c)].append(idx)
+    return sorted((np.array(g) for g in groups.values()), key=lambda g: int(g[0]))
+
+
+def _split(block: np.ndarray, size: int) -> list[np.ndarray]:
+    # Articles are in time order, so a giant block splits into consecutive time windows.
+    return [block[k:k + size] for k in range(0, len(block), size)]
+
+
+def average_linkage(sim: np.ndarray, threshold: float) -> np.ndarray:
+    """Labels 0..k-1 from average-linkage clustering stopped at ``threshold`` similarity."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    if len(sim) == 1:
+        return np.zeros(1, dtype=np.int64)
+    dist = np.clip(1.0 - sim, 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    raw = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                  distance_threshold=1.0 - threshold).fit_predict(dist)
+    # Renumber by first member so labels do not depend on the library's internal order.
+    order: dict[int, int] = {}
+    return np.array([order.setdefault(int(r), len(order)) for r in raw], dtype=np.int64)
+
+
+def _related_pairs(sim: np.ndarray, labels: np.ndarray, threshold: float) -> set[tuple[int, int]]:
+    """Story pairs whose undamped average similarity reaches the threshold."""
+    from scipy.sparse import csr_matrix
+
+    k = int(labels.max()) + 1 - int(labels.min())
+    local = labels - labels.min()
+    onehot = csr_matrix((np.ones(len(local)), (np.arange(len(local)), local)), shape=(len(local), k))
+    sums = np.asarray(onehot.T @ (onehot.T @ sim).T)  # k x k sums of pair similarities
+    sizes = np.asarray(onehot.sum(axis=0)).ravel()
+    avg = sums / np.maximum(np.outer(sizes, sizes), 1)
+    xs, ys = np.nonzero(np.triu(avg >= threshold, 1) & (np.outer(sizes, sizes) > 0))
+    base = int(labels.min())
+    return {(int(x) + base, int(y) + base) for x, y in zip(xs, ys)}
+
+
+# -- ids and labels ------------------------------------------------------------------------
+
+def _stable_ids(clusters: list[list[str]], previous: dict[str, str]) -> list[str]:
+    """One id per cluster (clusters sorted by their earliest article).
+
+    A cluster keeps the previous story id held by its earliest previously-seen article (the
+    older story when stories merge); a previous story split in two keeps its id on the part
+    that holds its earliest article. Other clusters get an id from their earliest article.
+    """
+    ids: list[str | None] = [None] * len(clusters)
+    taken: set[str] = set()
+    used_before = set(previous.values())
+    for k, members in enumerate(clusters):
+        for aid in members:  # members are in precedence order: earliest first
+            old = previous.get(aid)
+            if old and old not in taken:
+                ids[k] = old
+                taken.add(old)
+                break
+    for k, members in enumerate(clusters):
+        if ids[k] is None:
+            sid = make_id("s", members[0])
+            salt = 0
+            while sid in taken or sid in used_before:
+                salt += 1
+                sid = make_id("s", members[0], salt)
+            ids[k] = sid
+            taken.add(sid)
+    return ids  # type: ignore[return-value]
+
+
+def story_label(members: list[Article]) -> tuple[str, list[str]]:
+    """A short title (the most typical headline) and the names most articles mention."""
+    texts = [title_and_text(a) for a in members]
+    name_sets = [set(names(t)) for t in texts]
+    counts = Counter(n for s in name_sets for n in s)
+    min_df = 2 if len(members) > 1 else 1
+    entities = [n for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                if c >= min_df][:TOP_ENTITIES]
+    titled = [a for a in members if a.title]
+    if titled:
+        # The headline naming the most shared entities; ties go to the earliest article.
+        top = set(entities)
+        best = max(titled, key=lambda a: (len(top & set(names(a.title or ""))), -members.index(a)))
+        title = best.title or ""
+    else:
+        title = next((line.strip() for line in members[0].analysis_text.splitlines() if line.strip()), "")
+    if len(title) > TITLE_CHARS:
+        title = title[:TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return title, entities

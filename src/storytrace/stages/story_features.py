@@ -1,0 +1,86 @@
+"""What tells one real-world event from another: words, names, time.
+
+Cheap, regex-only features (no model): the stories stage runs on every article.
+
+- words: TF-IDF over title (counted twice: it names the event) and text, numbers included;
+- names: runs of capitalised words that do not merely start a sentence ("Betty Ford
+  Center", "Raqqa"), weighted by their own TF-IDF, so two earthquakes in one country that
+  share every keyword still differ in the towns, people and agencies they name;
+- time: the publication day, or else the year the text talks about most.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from ..model import Article
+
+_TOKEN = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
+_CONNECT = {"of", "de", "la", "le", "al", "el", "bin", "van", "von", "der", "du", "da", "del"}
+_SENTENCE_GAP = re.compile(r"(?:^|[.!?:;\"“”«»]\s*|\n\s*)$")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# Capitalised function words that start sentences or headlines but name nothing.
+_NOT_NAMES = frozenset(
+    "a an the this that these those it its he she they we i you his her their our my your "
+    "in on at by for from to with of and or but if when while after before as so not no "
+    "there here what who why how where which mr mrs ms dr monday tuesday wednesday thursday "
+    "friday saturday sunday today yesterday tomorrow".split())
+
+
+def title_and_text(article: Article) -> str:
+    title = article.title or ""
+    return f"{title}\n{title}\n{article.analysis_text}"
+
+
+def names(text: str) -> list[str]:
+    """Lower-cased proper names in ``text``: "Colonel Ryan Dillon", "Raqqa", "BBC"."""
+    out: list[str] = []
+    run: list[str] = []
+    run_end = -1
+    first_starts_sentence = False
+
+    def flush() -> None:
+        while run and run[-1] in _CONNECT:
+            run.pop()
+        if run and not (len(run) == 1 and (first_starts_sentence or run[0] in _NOT_NAMES)):
+            out.append(" ".join(w for w in run if w not in _NOT_NAMES or len(run) == 1))
+
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        gap = text[run_end:m.start()] if run else ""
+        capital = word[0].isupper()
+        joins = run and (gap in (" ", "\t")) and (capital or word in _CONNECT)
+        if joins:
+            run.append(word.lower())
+            run_end = m.end()
+            continue
+        flush()
+        run = []
+        if capital:
+            first_starts_sentence = bool(_SENTENCE_GAP.search(text[max(0, m.start() - 3):m.start()]))
+            low = word.lower()
+            if first_starts_sentence and low in _NOT_NAMES:
+                continue  # "The", "In" at a sentence start
+            run = [low]
+            run_end = m.end()
+    flush()
+    return [n for n in out if n]
+
+
+def day_number(article: Article) -> int | None:
+    """Days since year 1 of the publication date, or None when it is missing or unreadable."""
+    if not article.published:
+        return None
+    try:
+        return date.fromisoformat(article.published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def main_year(text: str) -> int | None:
+    """The year the text mentions most (ties: the latest), or None."""
+    counts = Counter(int(y) for y in _YEAR.findall(text))
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
