@@ -177,7 +177,7 @@ def outlet_name(source_or_domain: str | None, aliases: dict[str, str] | None = N
 # --- the cue rules ------------------------------------------------------------------------
 
 _W = r"[A-Z][\w’'&.-]*[\w]|[A-Z]"  # a capitalised word
-_CONNECT = r"(?:of|the|and|de|du|al|for|on|&)"
+_CONNECT = r"(?:of|the|and|de|du|al|for|&)"
 # A name: capitalised words, with lower-case connectors inside ("Voice of America").
 NAME = rf"(?:{_W})(?:[ \t]+(?:{_CONNECT}[ \t]+)?(?:{_W})){{0,5}}"
 _ADV = r"(?:(?:also|first|previously|earlier|originally|later|has|had|have|was|were|exclusively|" \
@@ -257,13 +257,15 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
         start += m.end()
 
 
-def _trim_to_known(name: str, table: dict[str, str]) -> int:
-    """Chars to cut from the front so a known outlet ends the name ("Also BBC" -> "BBC")."""
+def _known_part(name: str, table: dict[str, str]) -> tuple[int, int]:
+    """The known outlet that starts a matched name ("Reuters In Paris" -> "Reuters"), else all."""
+    if _key(name) in table:
+        return 0, len(name)
     words = list(re.finditer(r"\S+", name))
-    for w in words:
-        if _key(name[w.start():]) in table:
-            return w.start()
-    return 0
+    for j in range(len(words) - 1, -1, -1):  # a known prefix only: "John Fox" is no Fox News
+        if _key(name[:words[j].end()]) in table:
+            return 0, words[j].end()
+    return 0, len(name)
 
 
 def find_attributions(article: Article, aliases: dict[str, str] | None = None) -> list[Attribution]:
@@ -277,7 +279,8 @@ def find_attributions(article: Article, aliases: dict[str, str] | None = None) -
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)
             s, e = _trim_name(text, s, e)
-            s += _trim_to_known(text[s:e], table)
+            ks, ke = _known_part(text[s:e], table)
+            s, e = s + ks, s + ke
             name = text[s:e].rstrip(".’'")
             e = s + len(name)
             if not name or name.lower() in _NOT_NAMES or not name[0].isupper() and name not in table:
