@@ -11,7 +11,7 @@ import re
 SPEECH = (r"said|says|say|told|tells|tell|reported|reports|report|claimed|claims|claim|stated|states|"
           r"announced|announces|admitted|admits|confirmed|confirms|estimated|estimates|added|adds|"
           r"insisted|insists|denied|denies|acknowledged|acknowledges|wrote|writes|warned|warns|"
-          r"explained|noted|notes|believed|believes|put|puts|counted|recorded|was\s+quoted\s+as\s+saying|"
+          r"explained|noted|notes|believed|believes|counted|recorded|was\s+quoted\s+as\s+saying|"
           r"quoted")
 _SPEECH_RE = re.compile(rf"\b(?:(?:has|have|had|was|were)\s+)?(?:also\s+|publicly\s+|later\s+)?(?P<v>{SPEECH})\b")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:“”\"]{2,80})", re.I)
@@ -47,6 +47,11 @@ def speaker_in(sentence: str, number_pos: int) -> tuple[str | None, str | None]:
     for m in _SPEECH_RE.finditer(sentence):
         verb = m.group("v")
         np = None
+        if re.search(r"\b(?:the|a|an|this|that|its|their|his|her|BBC's)\s*$", sentence[:m.start()], re.I) \
+                and not m.group().lower().startswith(("has", "have", "had", "was", "were")):
+            continue  # "the report said": 'report' is a noun here
+        if re.search(r"\b(?:but|and|or)\s*$", sentence[:m.start()]):
+            continue  # "... were promised X but told ...": the subject is elided
         # subject before the verb, back to the clause start
         head = sentence[:m.start()]
         cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("“"), head.rfind("”"),

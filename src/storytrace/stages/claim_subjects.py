@@ -85,7 +85,8 @@ EVENTS = {
     "rescued": r"rescued|saved|pulled\s+alive",
 }
 _EVENT_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in EVENTS.items()), re.I)
-_CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s|\bbut\b|\bwhile\b|\bwhereas\b", re.I)
+_CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s|\bbut\b|\bwhile\b|\bwhereas\b|"
+                         r",\s*(?:(?:all|most|some|none|many|each)\s+of\s+)?(?:whom|which|who)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*[A-Za-z]|[A-Za-z]")
 _OF = re.compile(r"\s+of\s+(?:(?:the|their|its|his|her|our|these|those|whom)\s+)?", re.I)
 _SUBSET = re.compile(r"^\W*(?:alone|each|apiece|per\b|a\s+(?:day|week|month|year)|"
@@ -191,27 +192,32 @@ def normalise_subject(words: list[str]) -> tuple[SubjectKey, str | None]:
         elif lw not in ("other", "more", "further", "additional", "total", "estimated", "reported"):
             mods.append(lw)
         i += 1
-    if head_raw in ("jihadis", "jihadists") and party is None:
-        party = "IS" if False else None  # jihadis are fighters; the party stays as written
     return SubjectKey(head, tuple(mods), party), event
 
 
-def find_event(text: str, before_start: int, num_start: int, after_start: int, end: int) -> str | None:
+def find_event(text: str, before_start: int, num_start: int, after_start: int, end: int,
+               after_words: int = 10, before_words: int = 8, before_first: bool = False) -> str | None:
     """The event class nearest the number in its clause: after it first, then before it."""
+    if before_first:
+        found = find_event(text, before_start, num_start, after_start, after_start, 0, before_words)
+        return found or find_event(text, after_start, after_start, after_start, end, after_words, 0)
     clause_end = end
     m = _CLAUSE_END.search(text, after_start, end)
     if m:
         clause_end = m.start()
     words_after = list(re.finditer(r"\S+", text[after_start:clause_end]))
-    limit = after_start + (words_after[9].end() if len(words_after) > 10 else clause_end - after_start)
-    m = _EVENT_RE.search(text, after_start, limit)
+    limit = after_start + (words_after[after_words - 1].end() if len(words_after) > after_words
+                           else clause_end - after_start)
+    m = _EVENT_RE.search(text, after_start, limit) if after_words else None
     if m:
         return m.lastgroup
+    if not before_words:
+        return None
     clause_start = before_start
     for c in _CLAUSE_END.finditer(text, before_start, num_start):
         clause_start = c.end()
     words_before = list(re.finditer(r"\S+", text[clause_start:num_start]))
-    lo = clause_start + (words_before[-8].start() if len(words_before) > 8 else 0)
+    lo = clause_start + (words_before[-before_words].start() if len(words_before) > before_words else 0)
     found = None
     for m in _EVENT_RE.finditer(text, lo, num_start):
         found = m.lastgroup
@@ -219,7 +225,7 @@ def find_event(text: str, before_start: int, num_start: int, after_start: int, e
 
 
 _VERB_AFTER = re.compile(r"\s*(?:(?:were|was|are|is|had|have|has)\s+(?:been\s+)?)?(?P<v>[a-z]+ed|"
-                         + "|".join(sorted(VERBS, key=len, reverse=True)) + r")\b")
+                         + "|".join(sorted(VERBS, key=len, reverse=True)) + r")\b|\s*to\s+(?P<inf>[a-z]{3,})\b")
 
 
 def verb_after(text: str, pos: int, limit: int) -> str | None:
@@ -227,6 +233,8 @@ def verb_after(text: str, pos: int, limit: int) -> str | None:
     m = _VERB_AFTER.match(text, pos, limit)
     if not m:
         return None
+    if m.group("inf"):
+        return m.group("inf").lower()  # "200 people to collect"
     v = m.group("v").lower()
     if v.endswith("ied"):
         return v[:-3] + "y"

@@ -1,0 +1,210 @@
+"""Quantitative claims: every figure an article states, as an interval with what it counts.
+
+Per sentence: regex finds the number expressions (claim_numbers), the counted noun phrase
+and the event around it (claim_subjects), and who says it (claim_sources, or the quotes
+stage's speakers when given). Itemised lists ("almost 50 trucks, 13 buses and more than 100
+IS vehicles") also yield a total claim whose ``extra.parts`` lists the items. spaCy's tagger
+runs only on sentences whose counted phrase the rules could not vouch for.
+"""
+from __future__ import annotations
+
+import re
+
+from ..ids import make_id
+from ..model import Article, Claim, Quote
+from ..text import paragraphs, sentences
+from .claim_numbers import NumberExpr, find_numbers
+from .claim_sources import Attributor
+from .claim_subjects import (HYPERNYM, Phrase, find_event, is_subset, noun_phrase_after,
+                             noun_phrase_before, normalise_subject, verb_after)
+
+# Events named in a count's subject ("people killed"); "left" reads better as its own field.
+_EVENT_IN_SUBJECT = {"killed", "injured", "arrested", "missing", "displaced", "rescued"}
+_ITEM_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+plus\s+|\s*,?\s+as\s+well\s+as\s+)$")
+_WITH_SEP = re.compile(r"^[^.;:!?]{0,50}?,?\s+(?:along\s+with|together\s+with|with|accompanied\s+by)\s+$")
+_LOOSE_KINDS = {"money": "amount", "percent": "share", "distance": "distance", "duration": "duration",
+                "weight": "weight", "magnitude": "magnitude", "age": "age", "temperature": "temperature"}
+
+
+def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[Claim]:
+    """All quantitative claims in one article, sorted by position (English text only)."""
+    if article.language and not article.language.lower().startswith("en"):
+        return []
+    text = article.analysis_text
+    speakers = sorted((q.span, q.speaker) for q in (quotes or [])
+                      if q.article == article.id and q.speaker)
+    claims: list[Claim] = []
+    attributor = Attributor()
+    index = 0
+    tagger = _LazyTagger()
+    for p_idx, (ps, pe) in enumerate(paragraphs(text)):
+        for ss, se in sentences(text, ps, pe):
+            sentence = text[ss:se]
+            attributor.sentence(index, p_idx, sentence)
+            exprs = find_numbers(text, ss, se, article.published)
+            found: list[tuple[Claim, Phrase | None, str]] = []
+            for expr in exprs:
+                built = _claim(article, text, ss, se, expr, tagger)
+                if built is None:
+                    continue
+                claim, phrase, head = built
+                claim.attributed_to = _speaker_for(speakers, claim.span) or \
+                    attributor.attribute(sentence, expr.start - ss)
+                found.append((claim, phrase, head))
+            claims.extend(c for c, _, _ in found)
+            claims.extend(_itemised_totals(article, text, ss, se, found))
+            attributor.done()
+            index += 1
+    claims.sort(key=lambda c: (c.span, c.id))
+    return claims
+
+
+def _speaker_for(speakers: list, span: tuple[int, int]) -> str | None:
+    for (qs, qe), speaker in speakers:
+        if qs <= span[0] and span[1] <= qe:
+            return speaker
+    return None
+
+
+def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
+           tagger: "_LazyTagger") -> tuple[Claim, Phrase | None, str] | None:
+    extra = {"sentence_span": [ss, se], "kind": expr.kind, "approximate": expr.approximate,
+             "vague": expr.vague}
+    phrase = None
+    end = expr.end
+    if expr.kind == "date":
+        # the event a date belongs to comes before it: "left on October 12"
+        event = find_event(text, ss, expr.start, expr.end, se, after_words=4, before_words=7,
+                           before_first=True)
+        subject, unit, head = "date" + (f" ({event})" if event else ""), None, "date"
+        extra.update(date=expr.date, event=event, head="date", modifiers=[], party=None)
+        low = high = None
+    elif expr.kind == "count":
+        phrase = noun_phrase_after(text, expr.end, se)
+        if phrase is not None and not phrase.sure:
+            phrase = tagger.check(text, ss, se, phrase)
+        source = "after"
+        if phrase is None:
+            if expr.vague:  # "the thousands involved", "thousands escaped": people
+                phrase, source = Phrase("people", expr.start, expr.end, ["people"], True), "implied"
+            else:
+                phrase, source = noun_phrase_before(text, ss, expr.start), "context"
+                if phrase is None:
+                    return None
+        key, head_event = normalise_subject(phrase.words)
+        after = phrase.end if source == "after" else expr.end
+        event = head_event or find_event(text, ss, expr.start, after, se)
+        qualifier = None
+        if is_subset(text, after, se, ss, expr.start):
+            qualifier = "subset"
+        elif event is None:
+            qualifier = verb_after(text, after, se)
+        if source == "after":
+            end = phrase.end
+        head = key.head
+        subject = key.label()
+        if event in _EVENT_IN_SUBJECT:
+            subject = f"{subject} {event}"
+        unit = head
+        extra.update(event=event, head=key.head, modifiers=list(key.modifiers), party=key.party,
+                     qualifier=qualifier, subject_from=source, phrase=[phrase.start, phrase.end])
+        low, high = expr.low, expr.high
+    else:
+        event = find_event(text, ss, expr.start, expr.end, se)
+        head = _LOOSE_KINDS.get(expr.kind, expr.kind)
+        m = re.match(r"\s+(?:per|a|an|each|of|for)\s+([A-Za-z][\w-]*)", text[expr.end:se])
+        qualifier = m.group(1).lower() if m and m.group(1).lower() not in ("the", "their", "a") else None
+        subject = head + (f" ({qualifier})" if qualifier else "") + (f" {event}" if event else "")
+        unit = expr.unit
+        extra.update(event=event, head=head, modifiers=[], party=None, qualifier=qualifier)
+        low, high = expr.low, expr.high
+    extra["number_span"] = [expr.start, expr.end]
+    claim = Claim(id=make_id("c", article.id, expr.start, end), article=article.id,
+                  text=article.text[expr.start:end], span=(expr.start, end), low=low, high=high,
+                  unit=unit, subject=subject, extra=extra)
+    return claim, phrase, head
+
+
+def _itemised_totals(article: Article, text: str, ss: int, se: int,
+                     found: list[tuple[Claim, Phrase | None, str]]) -> list[Claim]:
+    """'almost 50 trucks, 13 buses and more than 100 IS vehicles' -> one total of vehicles."""
+    counts = [(c, p) for c, p, _ in found if c.extra["kind"] == "count" and p is not None
+              and c.extra.get("subject_from") == "after" and c.extra.get("qualifier") != "subset"]
+    totals: list[Claim] = []
+    i = 0
+    while i < len(counts):
+        run = [counts[i]]
+        j = i + 1
+        while j < len(counts):
+            prev_claim = run[-1][0]
+            gap = text[prev_claim.span[1]:counts[j][0].span[0]]
+            loose = len(run) == 1 and _WITH_SEP.match(gap)
+            if not (_ITEM_SEP.match(gap) or loose):
+                break
+            run.append(counts[j])
+            j += 1
+        if len(run) >= 2:
+            total = _total(article, text, ss, se, [c for c, _ in run])
+            if total is not None:
+                totals.append(total)
+        i = j if len(run) >= 2 else i + 1
+    return totals
+
+
+def _total(article: Article, text: str, ss: int, se: int, parts: list[Claim]) -> Claim | None:
+    heads = [p.extra["head"] for p in parts]
+    hypers = {HYPERNYM.get(h) for h in heads}
+    if len(hypers) != 1 or None in hypers or len(set(heads)) < 2:
+        return None  # not kinds of one thing (or the same thing twice): no sum
+    hyper = hypers.pop()
+    low = sum(p.low if p.low is not None else 0.0 for p in parts)
+    high = None if any(p.high is None for p in parts) else sum(p.high for p in parts)
+    start, end = parts[0].span[0], parts[-1].span[1]
+    events = [p.extra.get("event") for p in parts if p.extra.get("event")]
+    event = events[0] if events else None
+    total_id = make_id("c", article.id, start, end)
+    for p in parts:
+        p.extra["part_of"] = total_id
+        if p.extra["head"] == hyper:
+            p.extra["remainder"] = True  # "more than 100 IS vehicles" besides the trucks and buses
+    subject = hyper + (f" {event}" if event in _EVENT_IN_SUBJECT else "")
+    extra = {"sentence_span": [ss, se], "kind": "count",
+             "approximate": any(p.extra["approximate"] for p in parts),
+             "vague": any(p.extra["vague"] for p in parts), "event": event, "head": hyper,
+             "modifiers": [], "party": None, "qualifier": None, "subject_from": "itemised",
+             "number_span": [start, end],
+             "parts": [{"claim": p.id, "text": p.text, "span": list(p.span), "low": p.low,
+                        "high": p.high, "subject": p.subject} for p in parts]}
+    return Claim(id=total_id, article=article.id, text=article.text[start:end], span=(start, end),
+                 low=low, high=high, unit=hyper, subject=subject,
+                 attributed_to=parts[0].attributed_to, extra=extra)
+
+
+class _LazyTagger:
+    """spaCy's tagger, loaded on first need and run once per sentence that needs it."""
+
+    def __init__(self) -> None:
+        self._docs: dict[tuple[int, int], object] = {}
+
+    def check(self, text: str, ss: int, se: int, phrase: Phrase) -> Phrase | None:
+        """Cut the phrase at its first token spaCy does not tag as a noun or adjective."""
+        doc = self._docs.get((ss, se))
+        if doc is None:
+            from ..nlp import load_english
+            nlp = load_english(("ner", "lemmatizer", "parser"))
+            doc = nlp(text[ss:se])
+            self._docs[(ss, se)] = doc
+        kept: list = []
+        for tok in doc:
+            s = ss + tok.idx
+            if s < phrase.start or s >= phrase.end:
+                continue
+            if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "X") or tok.tag_ in ("VBD", "VBN", "VBG"):
+                break
+            kept.append(tok)
+        while kept and kept[-1].pos_ == "ADJ":
+            kept.pop()
+        if not kept:
+            return None
+        start, end = ss + kept[0].idx, ss + kept[-1].idx + len(kept[-1].text)
+        return Phrase(text[start:end], start, end, [t.text for t in kept], True)
