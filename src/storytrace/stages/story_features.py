@@ -19,6 +19,12 @@ from ..model import Article
 _TOKEN = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
 _CONNECT = {"of", "de", "la", "le", "al", "el", "bin", "van", "von", "der", "du", "da", "del"}
 _SENTENCE_GAP = re.compile(r"(?:^|[.!?:;\"“”«»]\s*|\n\s*)$")
+# Titles before a name: "Governor Ilse Marroq" and "Ilse Marroq" are one person.
+_TITLES = frozenset(
+    "president governor gov mayor senator sen rep representative minister prime chancellor "
+    "king queen prince princess pope judge justice sheriff chief officer detective sergeant sgt "
+    "colonel col general gen lieutenant lt captain capt major maj admiral commander "
+    "professor prof dr mr mrs ms miss sir dame lord lady rev father sister brother".split())
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # Capitalised function words that start sentences or headlines but name nothing.
 _NOT_NAMES = frozenset(
@@ -43,8 +49,12 @@ def names(text: str) -> list[str]:
     def flush() -> None:
         while run and run[-1] in _CONNECT:
             run.pop()
+        if len(run) > 1 and first_starts_sentence and run[1] in _CONNECT:
+            del run[:2]  # "Residents of Arvensk" at a sentence start: the name is "Arvensk"
+        while len(run) > 1 and (run[0] in _NOT_NAMES or run[0] in _TITLES):
+            del run[0]  # "The Bank of England", "Governor Ilse Marroq": the name follows
         if run and not (len(run) == 1 and (first_starts_sentence or run[0] in _NOT_NAMES)):
-            out.append(" ".join(w for w in run if w not in _NOT_NAMES or len(run) == 1))
+            out.append(" ".join(run))
 
     for m in _TOKEN.finditer(text):
         word = m.group()

@@ -1,0 +1,153 @@
+"""Stories: near-miss events stay apart, copies follow their original, ids stay stable."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storytrace.model import Article
+from storytrace.settings import Settings
+from storytrace.stages.dedupe import find_duplicates
+from storytrace.stages.stories import group_stories
+from storytrace.stages.story_features import names
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def quake(aid, town, region, day, magnitude, official, deaths, outlet, angle):
+    """A fictional earthquake report; two different quakes share almost every keyword."""
+    text = (
+        f"A magnitude {magnitude} earthquake struck near {town} in {region} province early on "
+        f"{day}, killing at least {deaths} people and destroying hundreds of homes, officials said. "
+        f"Rescue teams searched collapsed buildings in {town} through the night. "
+        f"{official}, the provincial governor, said the death toll was likely to rise as crews "
+        f"reached remote villages. The Velorian seismic institute said the quake was shallow "
+        f"and was followed by strong aftershocks. {angle} "
+        f"Hospitals in {region} appealed for blood donors and the army sent tents and water.")
+    return Article(id=aid, title=f"Earthquake near {town} kills {deaths}", text=text,
+                   published=f"2024-{day}", source=outlet)
+
+
+def first_quake():
+    return [
+        quake("q1-a", "Arvensk", "Tolmar", "02-11", "6.4", "Governor Ilse Marroq", 38, "Northwire",
+              "Residents of Arvensk slept in the streets of the old market square."),
+        quake("q1-b", "Arvensk", "Tolmar", "02-11", "6.4", "Governor Ilse Marroq", 41, "Daily Beacon",
+              "Ilse Marroq visited the Arvensk stadium where families gathered."),
+        quake("q1-c", "Arvensk", "Tolmar", "02-12", "6.4", "Governor Ilse Marroq", 52, "Valley Gazette",
+              "The Tolmar dam near Arvensk was inspected and declared safe."),
+    ]
+
+
+def second_quake():
+    return [
+        quake("q2-a", "Pelleck", "Suvra", "05-03", "5.9", "Governor Dario Fenn", 12, "Northwire",
+              "In Pelleck the main bridge over the Ostra river cracked."),
+        quake("q2-b", "Pelleck", "Suvra", "05-03", "5.9", "Governor Dario Fenn", 14, "Harbourside Review",
+              "Dario Fenn said schools in Pelleck would stay closed all week."),
+    ]
+
+
+def investigation():
+    text = ("Six weeks after the earthquake that devastated Arvensk, an investigation by the "
+            "Valley Gazette found that builders in Tolmar province ignored seismic codes. "
+            "Inspectors had approved apartment blocks in Arvensk that collapsed in seconds, "
+            "documents show. Governor Ilse Marroq ordered an inquiry into the permits. "
+            "Families of the 52 people killed in Arvensk demanded prosecutions.")
+    return Article(id="q1-probe", title="Arvensk quake: permits ignored seismic codes", text=text,
+                   published="2024-03-25", source="Valley Gazette")
+
+
+def stories_by_article(stories):
+    return {aid: s.id for s in stories for aid in s.articles}
+
+
+def test_near_miss_events_are_separate_and_each_event_is_one_story():
+    arts = first_quake() + second_quake()
+    stories = group_stories(arts, find_duplicates(arts, Settings()), {}, Settings())
+    of = stories_by_article(stories)
+    assert of["q1-a"] == of["q1-b"] == of["q1-c"]
+    assert of["q2-a"] == of["q2-b"]
+    assert of["q1-a"] != of["q2-a"]
+    assert sorted(len(s.articles) for s in stories) == [2, 3]
+
+
+def test_later_investigation_is_a_related_story():
+    arts = first_quake() + [investigation()]
+    stories = group_stories(arts, {}, {}, Settings())
+    of = stories_by_article(stories)
+    assert of["q1-probe"] != of["q1-a"] == of["q1-b"] == of["q1-c"]
+    probe = next(s for s in stories if "q1-probe" in s.articles)
+    main = next(s for s in stories if "q1-a" in s.articles)
+    assert probe.related == [main.id] and main.related == [probe.id]
+
+
+def test_copies_follow_their_representative_and_labels_come_from_articles():
+    arts = first_quake()
+    copy = Article(id="q1-copy", text=arts[0].text + "\nReporting by Northwire staff.",
+                   title="Deadly quake in Tolmar", published="2024-02-12", source="Coastline Courier")
+    dups = find_duplicates(arts + [copy], Settings())
+    assert dups["q1-copy"].of == "q1-a"
+    stories = group_stories(arts + [copy], dups, {}, Settings())
+    assert len(stories) == 1
+    story = stories[0]
+    assert story.articles == sorted(a.id for a in arts + [copy])
+    assert "q1-copy" not in story.origins
+    assert "arvensk" in story.title.lower()
+    assert "arvensk" in story.entities and "ilse marroq" in story.entities
+    assert story.extra["date_range"] == ["2024-02-11", "2024-02-12"]
+    assert "Coastline Courier" in story.extra["outlets"]
+
+
+def test_incremental_run_matches_from_scratch_and_keeps_ids():
+    settings = Settings()
+    batch_a = first_quake()[:2] + second_quake()[:1]
+    batch_b = first_quake()[2:] + second_quake()[1:]
+    first = group_stories(batch_a, {}, {}, settings)
+    previous = stories_by_article(first)
+    both = batch_a + batch_b
+    incremental = group_stories(both, {}, previous, settings)
+    scratch = group_stories(list(reversed(both)), {}, {}, settings)
+    as_sets = lambda ss: sorted(sorted(s.articles) for s in ss)  # noqa: E731
+    assert as_sets(incremental) == as_sets(scratch)
+    inc = stories_by_article(incremental)
+    for aid, sid in previous.items():
+        assert inc[aid] == sid  # earlier articles keep their story ids
+    # Ids derive from founding articles, so a from-scratch run gives the same ids here too.
+    assert stories_by_article(scratch) == inc
+
+
+def test_merged_stories_keep_the_older_id():
+    settings = Settings()
+    arts = first_quake()
+    previous = {"q1-a": "s-old", "q1-b": "s-old", "q1-c": "s-newer"}
+    stories = group_stories(arts, {}, previous, settings)
+    assert [s.id for s in stories] == ["s-old"]
+
+
+def test_names_skip_sentence_starts_and_keep_multiword_names():
+    found = names("The governor met Colonel Ryan Dillon in Raqqa. Rescue teams arrived. "
+                  "Officials of the Bank of England spoke.")
+    assert "ryan dillon" in found and "raqqa" in found and "bank of england" in found
+    assert "the" not in found and "rescue" not in found
+
+
+def test_every_article_in_exactly_one_story_for_any_language():
+    arts = [Article(id="fr", text="Un séisme a frappé Arvensk mardi, selon les autorités."),
+            Article(id="empty", text=""),
+            Article(id="ja", text="東京で地震が発生しました。"),
+            Article(id="en", text="Storm floods the Tarn valley again.", published="not a date")]
+    stories = group_stories(arts, {}, {}, Settings())
+    ids = sorted(aid for s in stories for aid in s.articles)
+    assert ids == ["empty", "en", "fr", "ja"]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not present")
+def test_seed_articles_share_one_story():
+    arts = [Article(id=p.stem, text=p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    assert len(arts) == 2
+    stories = group_stories(arts + first_quake(), {}, {}, Settings())
+    of = stories_by_article(stories)
+    assert of[arts[0].id] == of[arts[1].id] != of["q1-a"]
+    seed_story = next(s for s in stories if arts[0].id in s.articles)
+    assert "raqqa" in seed_story.entities
