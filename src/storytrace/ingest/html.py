@@ -34,9 +34,10 @@ def extract_html(html: str, url: str | None, max_depth: int) -> dict:
     import trafilatura  # heavy import, only when HTML arrives
 
     check_nesting(html, max_depth)
+    # trafilatura's defaults (with its fallback extractors) except reader comments, which
+    # are not the article: the faster no-fallback mode loses text on some real pages.
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        fast=True, deduplicate=False,
+        html, url=url, with_metadata=True, include_comments=False, deduplicate=False,
         # Keep the time of day: ordering same-day copies needs it.
         date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
                                 "extensive_search": False})
