@@ -216,7 +216,7 @@ def _common_source(al: Alignment, sources_of: dict[str, dict[str, Alignment]],
         if (_coverage(_spans_in(al, x), _spans_in(zx, x)) >= settings.sibling_cover
                 and _coverage(_spans_in(al, y), _spans_in(zy, y)) >= settings.sibling_cover):
             return z
-    if al.basis != "attribution":
+    if al.basis != "attribution" and outlet[x] and outlet[y]:  # an unnamed outlet may be the credited one
         both = (credited[x] & credited[y]) - {outlet[x], outlet[y], None}
         if both and outlet[x] not in credited[y] and outlet[y] not in credited[x]:
             return "source:" + sorted(both)[0]

@@ -151,10 +151,9 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
             continue
         i0, j0 = chain[0]
         i1, j1 = chain[-1][0] + n, chain[-1][1] + n
-        while i0 > 0 and j0 > 0 and ta.words[i0 - 1] == tb.words[j0 - 1]:
-            i0, j0, matched = i0 - 1, j0 - 1, matched + 1
-        while i1 < len(ta.words) and j1 < len(tb.words) and ta.words[i1] == tb.words[j1]:
-            i1, j1, matched = i1 + 1, j1 + 1, matched + 1
+        i0, j0, more_left = _extend(ta.words, tb.words, i0, j0, -1)
+        i1, j1, more_right = _extend(ta.words, tb.words, i1, j1, 1)
+        matched += more_left + more_right
         candidates.append((matched, i0, i1, j0, j1))
     # Overlapping chains (repeated text): keep the longest, drop what overlaps it.
     candidates.sort(key=lambda c: (-c[0], c[3], c[1]))
@@ -170,6 +169,30 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
         out.append(ReusedPassage((ta.starts[i0], ta.ends[i1 - 1]), (tb.starts[j0], tb.ends[j1 - 1]),
                                  (i0, i1), (j0, j1), matched, sim, quoted))
     return out
+
+
+def _extend(a: list[str], b: list[str], i: int, j: int, step: int) -> tuple[int, int, int]:
+    """Grow a passage edge word by word, through single substituted words ("residents" ->
+    "people") when the two words beyond match again. ``i, j`` are exclusive ends for
+    step 1 and starts for step -1; returns the new edge and the words matched."""
+    matched = 0
+
+    def word(seq: list[str], k: int) -> str | None:
+        pos = k if step > 0 else k - 1
+        return seq[pos] if 0 <= pos < len(seq) else None
+
+    while True:
+        wa, wb = word(a, i), word(b, j)
+        if wa is None or wb is None:
+            return i, j, matched
+        if wa == wb:
+            i, j, matched = i + step, j + step, matched + 1
+            continue
+        ahead = [(word(a, i + k * step), word(b, j + k * step)) for k in (1, 2)]
+        if all(x is not None and x == y for x, y in ahead):
+            i, j, matched = i + 3 * step, j + 3 * step, matched + 2
+            continue
+        return i, j, matched
 
 
 def _share(passages: list[ReusedPassage], side: str, total: int) -> float:
