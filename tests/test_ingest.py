@@ -279,3 +279,15 @@ def test_errors_are_stored_and_good_records_kept(tmp_path):
         codes = [r[0] for r in store.conn.execute("SELECT code FROM errors")]
         assert codes.count("duplicate-id") == 1
         assert store.check()["ok"]
+
+
+def test_seed_articles_get_outlet_and_trailer(seeds_dir):
+    arts, errors = read(seeds_dir)
+    assert not errors
+    thinker = next(a for a in arts if "americanthinker" in a.origin)
+    assert thinker.source == "American Thinker"  # a known outlet named in the file name
+    assert [thinker.text[s:e] for s, e in thinker.boilerplate_spans] == [
+        "If you experience technical problems, please write to"]
+    assert thinker.title == "Hundreds of fighters in ISIS convoy allowed to escape Raqqa with weapons"
+    summary = next(a for a in arts if "news-summary" in a.origin)
+    assert summary.boilerplate_spans == []  # reported text is never marked

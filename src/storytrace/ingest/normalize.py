@@ -5,6 +5,7 @@ import json
 import math
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -88,6 +89,10 @@ def build_article(fields: dict[str, Any], origin: str, settings: Settings,
     source = clean_field(fields.get("source"))
     if not source or (captured and is_archive_host("https://" + source)):
         source = registrable_domain(url) if url and not is_archive_host(url) else source
+    if not source and not url:
+        source = outlet_from_filename(origin)
+        if source:
+            metadata["source_from"] = "file name"
     published, raw_date = normalise_date(fields.get("published"))
     if raw_date:
         metadata["published_raw"] = raw_date
@@ -106,6 +111,25 @@ def build_article(fields: dict[str, Any], origin: str, settings: Settings,
         published=published, captured=captured, language=detect_language(text),
         metadata=metadata, origin=origin,
         content_hash=content_hash(text, title, url, source, published, author))
+
+
+def outlet_from_filename(origin: str | None) -> str | None:
+    """A known outlet named in a saved file's name ("raqqa-convoy-americanthinker.txt").
+
+    Only outlets in the known-outlet table, matched on their whole compact name or domain
+    (five letters or more), so a stray "ap" or "ft" in a file name never counts.
+    """
+    if not origin:
+        return None
+    from ..stages.attributions import OUTLETS
+
+    stem = re.sub(r"[^a-z0-9]", "", Path(origin.split(" [")[0]).name.rsplit(".", 1)[0].lower())
+    for canon, (names, domains) in OUTLETS.items():
+        slugs = {re.sub(r"[^a-z0-9]", "", n.lower()) for n in (canon, *names)}
+        slugs |= {d.split(".")[0] for d in domains}
+        if any(len(slug) >= 5 and slug in stem for slug in slugs):
+            return canon
+    return None
 
 
 def normalise_date(value: Any) -> tuple[str | None, str | None]:
