@@ -48,6 +48,10 @@ class Settings:
     reuse_min_shared_ngrams: int = 3  # shared n-grams for a pair to be aligned at all
     direction_min_share_gap: float = 0.2  # containment: share difference to call a direction
     sibling_cover: float = 0.8  # share of a pair's text explained by a common source -> shares-text
+    # -- opt-in URL fetching (ingest/fetch.py, issue 9): off unless --fetch is given --
+    fetch_max_bytes: int = 10 * 1024 * 1024  # body bytes read per URL before it is refused
+    fetch_timeout: float = 20.0  # seconds per URL, connection and every redirect included
+    fetch_max_redirects: int = 5  # redirects followed; each new address is vetted again
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})

@@ -50,9 +50,12 @@ def time_limit(seconds: float):
 
 
 def iter_articles(inputs: list[str], settings: Settings,
-                  on_file: Callable[[str], None] | None = None) -> Iterator[Article | RecordError]:
-    """Every article (or error) from the inputs, in a deterministic order."""
-    for item in iter_input_files(inputs, settings):
+                  on_file: Callable[[str], None] | None = None,
+                  fetch: bool = False) -> Iterator[Article | RecordError]:
+    """Every article (or error) from the inputs, in a deterministic order.
+
+    ``fetch``: download http(s) inputs (opt-in, guarded: see ingest/fetch.py)."""
+    for item in iter_input_files(inputs, settings, fetch=fetch):
         if isinstance(item, RecordError):
             yield item
             continue
@@ -83,7 +86,7 @@ def iter_articles(inputs: list[str], settings: Settings,
 
 def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
            on_error: Callable[[RecordError], None] | None = None,
-           on_file: Callable[[str], None] | None = None) -> IngestReport:
+           on_file: Callable[[str], None] | None = None, fetch: bool = False) -> IngestReport:
     """Read every input into the store; each batch of articles is one transaction."""
     report = IngestReport()
     batch: list[Article] = []
@@ -107,7 +110,7 @@ def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
         if on_file:
             on_file(name)
 
-    for item in iter_articles(list(inputs), settings, file_seen):
+    for item in iter_articles(list(inputs), settings, file_seen, fetch=fetch):
         if isinstance(item, RecordError):
             report.errors.append(item)
             batch_errors.append(item)

@@ -43,8 +43,16 @@ class InputFile:
             return fh.read()
 
 
-def iter_input_files(inputs: list[str], settings: Settings) -> Iterator[InputFile | RecordError]:
+def iter_input_files(inputs: list[str], settings: Settings,
+                     fetch: bool = False) -> Iterator[InputFile | RecordError]:
+    """``fetch``: download http(s) inputs (opt-in; see ingest/fetch.py for the guards)."""
     for raw in inputs:
+        from .fetch import looks_like_url
+
+        if looks_like_url(raw):
+            yield from _fetched(raw, settings) if fetch else iter(
+                [RecordError(raw, "input is a URL; URLs are only fetched with --fetch", "url-not-fetched")])
+            continue
         if raw == "-":
             data = sys.stdin.buffer.read(settings.max_file_bytes + 1)
             if len(data) > settings.max_file_bytes:
@@ -59,6 +67,18 @@ def iter_input_files(inputs: list[str], settings: Settings) -> Iterator[InputFil
             yield from _walk(path, settings)
         else:
             yield from _file(path, path.parent.resolve(), settings, explicit=True)
+
+
+def _fetched(url: str, settings: Settings) -> Iterator[InputFile | RecordError]:
+    from .fetch import fetch_url, format_name_for
+
+    try:
+        body, final_url, ctype = fetch_url(url, settings)
+    except InputError as exc:
+        yield RecordError(url, str(exc), exc.code)
+        return
+    yield from _expand(InputFile(url, lambda d=body: io.BytesIO(d), len(body),
+                                 format_name_for(final_url, ctype)), settings)
 
 
 def _walk(root: Path, settings: Settings) -> Iterator[InputFile | RecordError]:
