@@ -200,8 +200,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("reported", re.compile(rf"(?P<name>{NAME})\s+{_ADV}(?:{_REPORT_VERBS})\b")),
     # "told the BBC", "speaking to Reuters", "in an interview with CNN"
     ("told", re.compile(
-        rf"\b(?:told|tells|telling|speaking\s+to|spoke\s+to|speaks\s+to|talking\s+to|talked\s+to|"
-        rf"in\s+an\s+interview\s+with|in\s+a\s+statement\s+to|interviewed\s+by|confirmed\s+to)"
+        rf"\b(?:told|tells|telling|[Ss]peaking\s+to|spoke\s+to|speaks\s+to|[Tt]alking\s+to|talked\s+to|"
+        rf"[Ii]n\s+an\s+interview\s+with|in\s+a\s+statement\s+to|interviewed\s+by|confirmed\s+to)"
         rf"\s+(?:the\s+)?(?P<name>{NAME})")),
     # "a BBC investigation found", "the Guardian's analysis"
     ("investigation", re.compile(
@@ -209,7 +209,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<name2>{NAME})(?:’s|'s)\s+(?:own\s+)?(?:{_DOCS})\b")),
     # "first reported by the BBC", "quoted by AFP"
     ("reported-by", re.compile(
-        rf"\b(?:reported|revealed|broken|published|obtained|quoted|cited|seen|aired|broadcast|"
+        rf"\b(?:reported|[Rr]eporting|revealed|broken|published|obtained|quoted|cited|seen|aired|broadcast|"
         rf"filmed|carried|confirmed)\s+(?:first\s+)?by\s+(?:the\s+)?(?P<name>{NAME})")),
     # "reports the BBC", "said Colonel Ryan Dillon" (inverted)
     ("inverted", re.compile(
@@ -279,6 +279,9 @@ def find_attributions(article: Article, aliases: dict[str, str] | None = None) -
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)
             s, e = _trim_name(text, s, e)
+            owner = re.match(r"(.+?)(?:'s|’s)(?:\s|$)", text[s:e])
+            if owner and _key(owner.group(1)) in table:  # "the BBC's Newsnight" credits the BBC
+                e = s + len(owner.group(1))
             ks, ke = _known_part(text[s:e], table)
             s, e = s + ks, s + ke
             name = text[s:e].rstrip(".’'")
