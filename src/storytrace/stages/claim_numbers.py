@@ -24,7 +24,7 @@ _SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_00
 
 _UNIT_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
 _SCALE_WORD = "hundred|thousand|million|billion|trillion"
-_WORDNUM = (rf"(?:(?:{_UNIT_WORD})(?:-(?:{_UNIT_WORD}))?|an?\s+(?={_SCALE_WORD}))"
+_WORDNUM = (rf"(?:(?:{_UNIT_WORD})(?:-(?:{_UNIT_WORD}))?|an?(?=\s+(?:{_SCALE_WORD})))"
             rf"(?:[\s-]+(?:and\s+)?(?:{_SCALE_WORD}|{_UNIT_WORD})(?:-(?:{_UNIT_WORD}))?)*")
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[£$€¥₹]|(?:USD|GBP|EUR)\s?)"

@@ -27,6 +27,7 @@ def _clean_np(np: str) -> str | None:
     np = np.strip(" \t\n,“”\"'‘’")
     np = re.sub(r"^(?:however|but|and|meanwhile|publicly|later|also|then|so|yet|instead)\b[,\s]*", "", np, flags=re.I)
     np = _NP_CUT.sub("", np).strip(" ,")
+    np = re.sub(r"(?<=[a-z]{2})\.$", "", np)  # "said Mayor Ana Ruiz." ends the sentence
     words = np.split()
     if not words or len(words) > 7:
         return None

@@ -76,13 +76,13 @@ HYPERNYM = {"trucks": "vehicles", "buses": "vehicles", "cars": "vehicles", "vans
 EVENTS = {
     "killed": r"killed|kill|kills|killing|dead|died|die|dies|dying|deaths?|death\s+toll|toll|"
               r"fatalities|lost\s+their\s+lives|slain|murdered|massacred|perished|executed",
-    "injured": r"injured|wounded|hurt|injuries|hospitali[sz]ed",
+    "injured": r"injured|injuring|wounded|wounding|hurt|hurting|injuries|hospitali[sz]ed",
     "left": r"left|leave|leaving|leaves|escaped?|escaping|fled|flee|fleeing|evacuated|evacuation|"
             r"exodus|departed|withdrew|took\s+out|taken\s+out|got\s+out|safe\s+passage|allowed\s+out",
-    "arrested": r"arrested|detained|jailed|captured|in\s+custody",
+    "arrested": r"arrested|arresting|detained|detaining|jailed|captured|in\s+custody",
     "missing": r"missing|unaccounted",
     "displaced": r"displaced|made\s+homeless",
-    "rescued": r"rescued|saved|pulled\s+alive",
+    "rescued": r"rescued|rescuing|saved|pulled\s+alive",
 }
 _EVENT_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in EVENTS.items()), re.I)
 _CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s|\bbut\b|\bwhile\b|\bwhereas\b|"
@@ -235,15 +235,7 @@ def verb_after(text: str, pos: int, limit: int) -> str | None:
         return None
     if m.group("inf"):
         return m.group("inf").lower()  # "200 people to collect"
-    v = m.group("v").lower()
-    if v.endswith("ied"):
-        return v[:-3] + "y"
-    if v.endswith("ed") and v not in VERBS:
-        stem = v[:-2]
-        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
-            stem = stem[:-1]
-        return stem
-    return v
+    return m.group("v").lower()  # as written ("loaded", "collapsed"): readable and stable
 
 
 def is_subset(text: str, pos: int, limit: int, sentence_start: int, num_start: int) -> bool:
@@ -252,3 +244,28 @@ def is_subset(text: str, pos: int, limit: int, sentence_start: int, num_start: i
     before = text[max(sentence_start, num_start - 40):num_start]
     return bool(_SUBSET.search(after) or re.search(r"\balone\b", after[:25])
                 or re.search(r"\balone,?\s+(?:\w+\s+){0,3}$", before))
+
+
+_JUST_BEFORE = re.compile(rf"(?:{_EVENT_RE.pattern})\s+(?:[a-z]+\s+)?$", re.I)
+
+
+def event_just_before(text: str, lo: int, num_start: int) -> str | None:
+    """'killing at least 45', 'injuring more than 300': a verb right before governs the figure."""
+    m = _JUST_BEFORE.search(text, max(lo, num_start - 40), num_start)
+    return m.lastgroup if m else None
+
+
+_TOLL = re.compile(
+    r"(?:(?P<toll>death\s+toll|toll|tally\s+of\s+(?:the\s+)?dead)|(?:total\s+)?number\s+of\s+(?P<np>[a-z-]+(?:\s+(?!(?:at|to|was|is|stood|reached|hit|rose|risen|now|has|had|in|of)\b)[a-z-]+){0,2}))"
+    r"(?:\s+[\w’'.,-]+){0,8}?\s+(?:at|to|of|was|is|stood\s+at|reached|hit|rose\s+to|risen\s+to|now)\s+$", re.I)
+
+
+def toll_subject(text: str, lo: int, num_start: int) -> tuple[list[str], str | None] | None:
+    """'the death toll has risen to 112' -> people killed; 'the number of injured stood at 340'."""
+    m = _TOLL.search(text, max(lo, num_start - 120), num_start)
+    if not m:
+        return None
+    if m.group("toll"):
+        return ["people"], "killed"
+    words = m.group("np").split()
+    return words, None

@@ -15,8 +15,9 @@ from ..model import Article, Claim, Quote
 from ..text import paragraphs, sentences
 from .claim_numbers import NumberExpr, find_numbers
 from .claim_sources import Attributor
-from .claim_subjects import (HYPERNYM, Phrase, find_event, is_subset, noun_phrase_after,
-                             noun_phrase_before, normalise_subject, verb_after)
+from .claim_subjects import (HYPERNYM, Phrase, event_just_before, find_event, is_subset,
+                             noun_phrase_after, noun_phrase_before, normalise_subject,
+                             toll_subject, verb_after)
 
 # Events named in a count's subject ("people killed"); "left" reads better as its own field.
 _EVENT_IN_SUBJECT = {"killed", "injured", "arrested", "missing", "displaced", "rescued"}
@@ -43,8 +44,10 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
             attributor.sentence(index, p_idx, sentence)
             exprs = find_numbers(text, ss, se, article.published)
             found: list[tuple[Claim, Phrase | None, str]] = []
-            for expr in exprs:
-                built = _claim(article, text, ss, se, expr, tagger)
+            for i, expr in enumerate(exprs):
+                prev_end = exprs[i - 1].end if i else ss
+                next_start = exprs[i + 1].start if i + 1 < len(exprs) else se
+                built = _claim(article, text, ss, se, expr, tagger, prev_end, next_start)
                 if built is None:
                     continue
                 claim, phrase, head = built
@@ -67,7 +70,7 @@ def _speaker_for(speakers: list, span: tuple[int, int]) -> str | None:
 
 
 def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
-           tagger: "_LazyTagger") -> tuple[Claim, Phrase | None, str] | None:
+           tagger: "_LazyTagger", prev_end: int, next_start: int) -> tuple[Claim, Phrase | None, str] | None:
     extra = {"sentence_span": [ss, se], "kind": expr.kind, "approximate": expr.approximate,
              "vague": expr.vague}
     phrase = None
@@ -84,16 +87,24 @@ def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
         if phrase is not None and not phrase.sure:
             phrase = tagger.check(text, ss, se, phrase)
         source = "after"
+        toll_event = None
         if phrase is None:
-            if expr.vague:  # "the thousands involved", "thousands escaped": people
+            toll = toll_subject(text, ss, expr.start)
+            if toll is not None:  # "the death toll has risen to 112"
+                phrase = Phrase(" ".join(toll[0]), expr.start, expr.end, toll[0], True)
+                source, toll_event = "toll", toll[1]
+            elif expr.vague:  # "the thousands involved", "thousands escaped": people
                 phrase, source = Phrase("people", expr.start, expr.end, ["people"], True), "implied"
             else:
                 phrase, source = noun_phrase_before(text, ss, expr.start), "context"
+                if phrase is not None:
+                    phrase = tagger.check(text, ss, se, phrase)
                 if phrase is None:
                     return None
         key, head_event = normalise_subject(phrase.words)
         after = phrase.end if source == "after" else expr.end
-        event = head_event or find_event(text, ss, expr.start, after, se)
+        event = (head_event or toll_event or event_just_before(text, prev_end, expr.start)
+                 or find_event(text, prev_end, expr.start, after, next_start))
         qualifier = None
         if is_subset(text, after, se, ss, expr.start):
             qualifier = "subset"
@@ -110,7 +121,7 @@ def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
                      qualifier=qualifier, subject_from=source, phrase=[phrase.start, phrase.end])
         low, high = expr.low, expr.high
     else:
-        event = find_event(text, ss, expr.start, expr.end, se)
+        event = None  # events ("killed") qualify counts, not magnitudes or sums of money
         head = _LOOSE_KINDS.get(expr.kind, expr.kind)
         m = re.match(r"\s+(?:per|a|an|each|of|for)\s+([A-Za-z][\w-]*)", text[expr.end:se])
         qualifier = m.group(1).lower() if m and m.group(1).lower() not in ("the", "their", "a") else None
@@ -161,10 +172,13 @@ def _total(article: Article, text: str, ss: int, se: int, parts: list[Claim]) ->
     high = None if any(p.high is None for p in parts) else sum(p.high for p in parts)
     start, end = parts[0].span[0], parts[-1].span[1]
     events = [p.extra.get("event") for p in parts if p.extra.get("event")]
-    event = events[0] if events else None
+    event = events[0] if events else find_event(text, ss, start, end, se)
     total_id = make_id("c", article.id, start, end)
     for p in parts:
         p.extra["part_of"] = total_id
+        if not p.extra.get("event") and event:
+            p.extra["event"] = event  # "almost 50 trucks, 13 buses ... left": the list's verb
+            p.extra["qualifier"] = None
         if p.extra["head"] == hyper:
             p.extra["remainder"] = True  # "more than 100 IS vehicles" besides the trucks and buses
     subject = hyper + (f" {event}" if event in _EVENT_IN_SUBJECT else "")

@@ -181,6 +181,22 @@ def _over_time(subgroups: list[list[Claim]], articles: dict[str, Article]) -> st
     return None
 
 
+def _growth(members: list[Claim], articles: dict[str, Article]) -> str | None:
+    """'at least 45 (2024-03-04) -> 112 (2024-03-05)' when lower bounds rise with the dates."""
+    by_day: dict[str, Claim] = {}
+    for c in members:
+        art = articles.get(c.article)
+        if art is None or not art.published or c.low is None or c.extra.get("kind") == "date":
+            continue
+        day = art.published[:10]
+        if day not in by_day or (c.low, c.id) > (by_day[day].low, by_day[day].id):
+            by_day[day] = c
+    days = sorted(by_day)
+    if len(days) < 2 or not all(by_day[a].low < by_day[b].low for a, b in zip(days, days[1:])):
+        return None
+    return " -> ".join(f"{_value(by_day[d])} ({d})" for d in days)
+
+
 def _mid(c: Claim) -> float:
     lo, hi = _interval(c)
     if math.isinf(lo) and math.isinf(hi):
@@ -262,6 +278,9 @@ def _explain(verdict: str, reason: str | None, subject: str, subgroups: list[lis
         itemised = any(c.extra.get("parts") for c in members)
         lines.append(f"compatible — {head} overlap (all allow {common})"
                      + ("; itemised parts are summed" if itemised else "") + ".")
+        growth = _growth(members, articles)
+        if growth:
+            lines.append(f"The reported figure grew over time ({growth}), though the ranges still overlap.")
     else:
         lines.append(f"{verdict} — {head} fall into {len(subgroups)} sets that cannot all be true.")
     for i, sg in enumerate(subgroups, 1):
