@@ -109,6 +109,11 @@ class Attributor:
         """Record the sentence's own cue (for the next sentences), before its numbers are read."""
         name, verb = speaker_in(text, len(text))
         self._current = (index, paragraph, name, verb)
+        self._has_figures = False
+
+    def figures_seen(self) -> None:
+        """The sentence states figures itself: its cue is for them, not for the next sentence."""
+        self._has_figures = True
 
     def attribute(self, text: str, number_pos: int) -> str | None:
         index, paragraph, _, _ = self._current
@@ -128,6 +133,6 @@ class Attributor:
         index, paragraph, name, verb = self._current
         if name and not is_pronoun(name):
             self.last_named = (index, name)
-            self.prev = (index, paragraph, name, verb)
+            self.prev = None if self._has_figures else (index, paragraph, name, verb)
         else:
             self.prev = None

@@ -228,10 +228,17 @@ _VERB_AFTER = re.compile(r"\s*(?:(?:were|was|are|is|had|have|has)\s+(?:been\s+)?
                          + "|".join(sorted(VERBS, key=len, reverse=True)) + r")\b|\s*to\s+(?P<inf>[a-z]{3,})\b")
 
 
+# Verbs that describe the whole rather than pick out part of it.
+_NOT_QUALIFIERS = set("""included contained comprised featured carried numbered totalled totaled
+involved remained stood reached joined arrived came went""".split())
+
+
 def verb_after(text: str, pos: int, limit: int) -> str | None:
     """The verb right after a counted phrase ('Ten trucks were loaded' -> 'load'): a qualifier."""
     m = _VERB_AFTER.match(text, pos, limit)
     if not m:
+        return None
+    if m.group("v") and m.group("v").lower() in _NOT_QUALIFIERS:
         return None
     if m.group("inf"):
         return m.group("inf").lower()  # "200 people to collect"
@@ -247,6 +254,15 @@ def is_subset(text: str, pos: int, limit: int, sentence_start: int, num_start: i
 
 
 _JUST_BEFORE = re.compile(rf"(?:{_EVENT_RE.pattern})\s+(?:[a-z]+\s+)?$", re.I)
+
+
+_JUST_AFTER = re.compile(rf"[\s,]*(?:(?:were|was|are|is|have|has|had|been|being|reportedly|later|also|all|now)\s+){{0,3}}(?:{_EVENT_RE.pattern})", re.I)
+
+
+def event_just_after(text: str, pos: int, limit: int) -> str | None:
+    """'41 were wounded', '12 people died': an event verb right after the counted phrase."""
+    m = _JUST_AFTER.match(text, pos, limit)
+    return m.lastgroup if m else None
 
 
 def event_just_before(text: str, lo: int, num_start: int) -> str | None:

@@ -15,7 +15,7 @@ from ..model import Article, Claim, Quote
 from ..text import paragraphs, sentences
 from .claim_numbers import NumberExpr, find_numbers
 from .claim_sources import Attributor
-from .claim_subjects import (HYPERNYM, Phrase, event_just_before, find_event, is_subset,
+from .claim_subjects import (HYPERNYM, Phrase, event_just_after, event_just_before, find_event, is_subset,
                              noun_phrase_after, noun_phrase_before, normalise_subject,
                              toll_subject, verb_after)
 
@@ -54,6 +54,8 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
                 claim.attributed_to = _speaker_for(speakers, claim.span) or \
                     attributor.attribute(sentence, expr.start - ss)
                 found.append((claim, phrase, head))
+            if found:
+                attributor.figures_seen()
             claims.extend(c for c, _, _ in found)
             claims.extend(_itemised_totals(article, text, ss, se, found))
             attributor.done()
@@ -103,7 +105,8 @@ def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
                     return None
         key, head_event = normalise_subject(phrase.words)
         after = phrase.end if source == "after" else expr.end
-        event = (head_event or toll_event or event_just_before(text, prev_end, expr.start)
+        event = (head_event or toll_event or event_just_after(text, after, next_start)
+                 or event_just_before(text, prev_end, expr.start)
                  or find_event(text, prev_end, expr.start, after, next_start))
         qualifier = None
         if is_subset(text, after, se, ss, expr.start):
