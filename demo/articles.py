@@ -5,9 +5,9 @@ real outlets, people or events is accidental. make_corpus.py writes these articl
 in mixed formats (HTML pages, a WARC, an RSS feed, JSONL, plain text).
 """
 
-FERRY_WIRE = """PORT ELLERY, June 14 (MPA) - At least 12 people were killed when fire swept through the passenger ferry Corran Star off Port Ellery late on Friday, port officials said.
+FERRY_WIRE = """PORT ELLERY, June 14 (MPA) - At least 12 people were killed when a blaze broke out aboard the passenger ferry Corran Star late on Friday, port officials said.
 
-The ferry was carrying more than 200 passengers and 31 crew on the overnight crossing to Skerra Island when the fire broke out on its vehicle deck shortly after 10 p.m.
+The ferry had more than 200 passengers and 31 crew aboard for the night sailing to Skerra Island when the fire broke out on its vehicle deck shortly after 10 p.m.
 
 "We got every lifeboat in the water within eleven minutes. The crew did everything right," harbour master Elena Marsh told reporters at the quayside.
 
