@@ -1,0 +1,326 @@
+"""One story's dossier as plain data: what the HTML, Markdown, JSON and web views render.
+
+Built from an ``Analysis`` (objects) defensively: any field may be missing, None or empty.
+Every item carries ``ref`` = (article id, sentence start) so each view can link it to the
+sentence it comes from. Long lists are cut to ``limits`` with their full length kept, so a
+story of 100,000 articles still renders in bounded size.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..ids import digest
+from ..ingest.urls import safe_href
+from ..stages.reuse import parse_time
+from ..text import sentences
+
+REUSE_KINDS = ("duplicate", "copies-text", "shares-text")
+VERDICT_ORDER = {"disputed": 0, "conflict": 1, "compatible": 2, "consistent": 3}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a long list a page shows; the rest is counted and paginated."""
+    facts: int = 50
+    claim_groups: int = 200
+    quote_groups: int = 100
+    variants: int = 30
+    outlets: int = 100
+    articles_per_page: int = 50
+    graph_nodes: int = 250
+    graph_lanes: int = 30
+    fact_chars: int = 400
+
+
+def get(obj: Any, name: str, default: Any = None) -> Any:
+    """A field from a dataclass or a dict, ``default`` when missing or None."""
+    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    return default if value is None else value
+
+
+def extra(obj: Any) -> dict:
+    value = get(obj, "extra", {})
+    return value if isinstance(value, Mapping) else {}
+
+
+def anchor(article_id: str) -> str:
+    """A safe HTML id for an article (input ids come from strangers)."""
+    return "a" + digest(article_id, size=6)
+
+
+def sentence_anchor(article_id: str, start: int) -> str:
+    return f"{anchor(article_id)}-s{int(start)}"
+
+
+def span_of(value: Any) -> tuple[int, int] | None:
+    try:
+        s, e = int(value[0]), int(value[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+    return (s, e) if 0 <= s <= e else None
+
+
+def time_key(published: str | None) -> tuple:
+    t = parse_time(published)
+    return (0, t[0].isoformat()) if t else (1, "")
+
+
+def clean_url(url: str | None) -> str | None:
+    """Only http(s) URLs become links; anything else (javascript:, data:) stays text."""
+    return safe_href(url) if isinstance(url, str) else None
+
+
+class SentenceIndex:
+    """Sentence starts per article, computed once, to turn any span into its sentence."""
+
+    def __init__(self, articles: Mapping[str, Any]):
+        self.articles = articles
+        self._cache: dict[str, list[tuple[int, int]]] = {}
+
+    def sentences(self, article_id: str) -> list[tuple[int, int]]:
+        if article_id not in self._cache:
+            art = self.articles.get(article_id)
+            text = get(art, "text", "") if art is not None else ""
+            self._cache[article_id] = sentences(text) if text else []
+        return self._cache[article_id]
+
+    def sentence_at(self, article_id: str, pos: int) -> tuple[int, int] | None:
+        best = None
+        for s, e in self.sentences(article_id):
+            if s <= pos:
+                best = (s, e)
+                if pos < e:
+                    break
+            else:
+                break
+        return best
+
+    def ref(self, article_id: str | None, span: Any) -> dict | None:
+        """{article, sentence, start}: where an item's sentence begins."""
+        sp = span_of(span)
+        if not article_id or article_id not in self.articles or sp is None:
+            return None
+        sent = self.sentence_at(article_id, sp[0])
+        start = sent[0] if sent else sp[0]
+        return {"article": article_id, "start": start, "anchor": sentence_anchor(article_id, start)}
+
+
+def word_diff(base: str, other: str) -> list[tuple[str, str]]:
+    """Word-level diff as (op, text) pieces, op in equal|insert|delete."""
+    a, b = re.findall(r"\S+", base or ""), re.findall(r"\S+", other or "")
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append(("delete", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            out.append(("insert", " ".join(b[j1:j2])))
+    return out
+
+
+def story_dossier(analysis: Any, story: Any, limits: Limits = Limits()) -> dict[str, Any]:
+    """The dossier of one story: everything a reader needs, as JSON-ready data."""
+    sid = get(story, "id", "")
+    member_ids = [a for a in get(story, "articles", []) if isinstance(a, str)]
+    members = set(member_ids)
+    all_articles = {get(a, "id"): a for a in get(analysis, "articles", []) if get(a, "id") in members}
+    origins = set(get(story, "origins", []))
+    index = SentenceIndex(all_articles)
+
+    ordered = sorted(all_articles.values(), key=lambda a: (time_key(get(a, "published")), get(a, "id")))
+    page_of = {get(a, "id"): i // limits.articles_per_page + 1 for i, a in enumerate(ordered)}
+    links = [lk for lk in get(analysis, "links", []) if (get(lk, "from_") or get(lk, "from")) in members]
+    articles = [_article_row(a, origins, page_of) for a in ordered]
+    outlets = _outlets(ordered, origins)
+    return {
+        "id": sid,
+        "title": get(story, "title", "") or sid,
+        "entities": list(get(story, "entities", []))[:20],
+        "origins": sorted(origins & members),
+        "origin_sources": list(extra(story).get("origin_sources") or []),
+        "related": list(get(story, "related", [])),
+        "counts": {"articles": len(ordered), "outlets": len(outlets), "origins": len(origins & members),
+                   "duplicates": sum(1 for a in ordered if get(a, "duplicate_of")),
+                   "links": len(links)},
+        "first_published": next((get(a, "published") for a in ordered if parse_time(get(a, "published"))), None),
+        "articles": articles,
+        "outlets": outlets[:limits.outlets],
+        "outlets_total": len(outlets),
+        "pages": max(1, -(-len(ordered) // limits.articles_per_page)),
+        "facts": _facts(analysis, members, all_articles, index, limits),
+        "claim_groups": _claim_groups(analysis, sid, members, all_articles, index, limits),
+        "claim_groups_total": sum(1 for g in get(analysis, "claim_groups", []) if get(g, "story") == sid),
+        "quote_groups": _quote_groups(analysis, sid, members, all_articles, index, limits),
+        "links": [_link_row(lk, all_articles) for lk in links],
+    }
+
+
+def _article_row(a: Any, origins: set, page_of: dict) -> dict:
+    aid = get(a, "id")
+    return {"id": aid, "anchor": anchor(aid), "source": get(a, "source"), "title": get(a, "title"),
+            "url": get(a, "url"), "href": clean_url(get(a, "url")), "published": get(a, "published"),
+            "duplicate_of": get(a, "duplicate_of"), "origin": aid in origins, "page": page_of[aid],
+            "opinion_chars": sum(max(0, e - s) for s, e in (span_of(x) or (0, 0) for x in get(a, "opinion_spans", [])))}
+
+
+def _outlets(ordered: list, origins: set) -> list[dict]:
+    rows: dict[str, dict] = {}
+    for a in ordered:
+        name = get(a, "source") or "(unknown outlet)"
+        row = rows.setdefault(name, {"outlet": name, "articles": 0, "first": None, "first_article": get(a, "id"),
+                                     "origins": 0})
+        row["articles"] += 1
+        row["origins"] += get(a, "id") in origins
+        if row["first"] is None and parse_time(get(a, "published")):
+            row["first"], row["first_article"] = get(a, "published"), get(a, "id")
+    return sorted(rows.values(), key=lambda r: (time_key(r["first"]), r["outlet"]))
+
+
+def _excerpt(text: str, span: tuple[int, int], limit: int) -> str:
+    piece = " ".join(text[span[0]:span[1]].split())
+    return piece if len(piece) <= limit else piece[:limit - 1].rstrip() + "…"
+
+
+def _facts(analysis, members, articles, index, limits) -> list[dict]:
+    rows = []
+    for f in get(analysis, "extra", {}).get("facts", []) if isinstance(get(analysis, "extra", {}), Mapping) else []:
+        aid = get(f, "article")
+        sp = span_of(get(f, "span"))
+        if aid not in members or sp is None:
+            continue
+        text = get(articles[aid], "text", "")
+        rows.append({"text": _excerpt(text, sp, limits.fact_chars), "article": aid,
+                     "source": get(articles[aid], "source"),
+                     "independent_origins": get(f, "independent_origins", 0),
+                     "supporting": len(get(f, "supporting", [])), "ref": index.ref(aid, sp)})
+    rows.sort(key=lambda r: (-r["independent_origins"], -r["supporting"], r["article"], r["ref"]["start"] if r["ref"] else 0))
+    return rows[:limits.facts]
+
+
+def _claim_groups(analysis, sid, members, articles, index, limits) -> list[dict]:
+    claims = {get(c, "id"): c for c in get(analysis, "claims", []) if get(c, "article") in members}
+    rows = []
+    for g in get(analysis, "claim_groups", []):
+        if get(g, "story") != sid:
+            continue
+        sub_of = {}
+        for i, sg in enumerate(extra(g).get("compatible_subgroups") or []):
+            for cid in sg:
+                sub_of[cid] = i
+        member_rows = []
+        for cid in get(g, "claims", []):
+            c = claims.get(cid)
+            if c is None:
+                continue
+            aid = get(c, "article")
+            member_rows.append({"claim": cid, "article": aid, "source": get(articles[aid], "source"),
+                                "published": get(articles[aid], "published"), "text": get(c, "text", ""),
+                                "low": get(c, "low"), "high": get(c, "high"), "unit": get(c, "unit"),
+                                "attributed_to": get(c, "attributed_to"), "set": sub_of.get(cid),
+                                "ref": index.ref(aid, get(c, "span"))})
+        member_rows.sort(key=lambda m: (time_key(m["published"]), m["article"], m["claim"]))
+        rows.append({"id": get(g, "id"), "subject": get(g, "subject", ""), "verdict": get(g, "verdict", ""),
+                     "explanation": get(g, "explanation", ""),
+                     "independent_origins": get(g, "independent_origins"), "members": member_rows[:limits.variants],
+                     "members_total": len(member_rows)})
+    rows.sort(key=lambda r: (VERDICT_ORDER.get(r["verdict"], 9), -(r["independent_origins"] or 0), r["subject"], r["id"] or ""))
+    return rows[:limits.claim_groups]
+
+
+def _quote_groups(analysis, sid, members, articles, index, limits) -> list[dict]:
+    quotes = [q for q in get(analysis, "quotes", []) if get(q, "article") in members]
+    by_id = {get(q, "id"): q for q in quotes}
+    ex = get(analysis, "extra", {})
+    given = [g for g in (ex.get("quote_groups") or [] if isinstance(ex, Mapping) else []) if get(g, "story") == sid]
+    groups: list[dict] = []
+    if given:
+        for g in given:
+            variants = [(by_id.get(get(v, "quote")), v) for v in get(g, "variants", [])]
+            groups.append({"id": get(g, "id"), "speaker": get(g, "speaker"),
+                           "canonical": get(g, "canonical_text", ""),
+                           "independent_origins": get(g, "independent_origins"),
+                           "variants": [(q, get(v, "fidelity")) for q, v in variants if q is not None]})
+    else:  # rebuilt from the quotes' group ids (the web app reads quotes from the store)
+        grouped: dict[str, list] = defaultdict(list)
+        for q in quotes:
+            grouped[get(q, "group") or get(q, "id")].append(q)
+        for gid, qs in grouped.items():
+            texts = Counter(get(q, "text", "") for q in qs)
+            canonical = max(texts, key=lambda t: (texts[t], len(t), t))
+            speakers = Counter(get(q, "speaker") for q in qs if get(q, "speaker"))
+            groups.append({"id": gid, "speaker": min(speakers, key=lambda s: (-speakers[s], s)) if speakers else None,
+                           "canonical": canonical, "independent_origins": None,
+                           "variants": [(q, extra(q).get("fidelity")) for q in qs]})
+    rows = []
+    for g in groups:
+        variants = []
+        for q, fidelity in g["variants"]:
+            aid = get(q, "article")
+            text = get(q, "text", "")
+            diff = word_diff(g["canonical"], text)
+            variants.append({"quote": get(q, "id"), "article": aid, "source": get(articles[aid], "source"),
+                             "published": get(articles[aid], "published"), "text": text,
+                             "speaker": get(q, "speaker"),
+                             "fidelity": fidelity or ("exact" if all(op == "equal" for op, _ in diff) else "altered"),
+                             "diff": diff, "ref": index.ref(aid, get(q, "span"))})
+        variants.sort(key=lambda v: (time_key(v["published"]), v["article"], v["quote"] or ""))
+        rows.append({"id": g["id"], "speaker": g["speaker"] or "(unattributed)", "canonical": g["canonical"],
+                     "independent_origins": g["independent_origins"],
+                     "outlets": len({v["source"] for v in variants}),
+                     "variants": variants[:limits.variants], "variants_total": len(variants)})
+    rows.sort(key=lambda r: (-len(r["variants"]), r["speaker"], r["canonical"]))
+    return rows[:limits.quote_groups]
+
+
+def _link_row(lk: Any, articles: Mapping) -> dict:
+    return {"from": get(lk, "from_") or get(lk, "from"), "to": get(lk, "to"),
+            "to_source": get(lk, "to_source"), "kind": get(lk, "kind", ""), "cue": get(lk, "cue"),
+            "uncredited": bool(extra(lk).get("uncredited")),
+            "passages": len(get(lk, "passages", []))}
+
+
+def article_marks(analysis_links: list, article: Any) -> dict[str, list[tuple[int, int]]]:
+    """Spans to highlight in one article: text reused from others, text others reused, opinion."""
+    aid = get(article, "id")
+    marks: dict[str, list[tuple[int, int]]] = {"reused": [], "copied": [], "opinion": [], "boilerplate": []}
+    for lk in analysis_links:
+        if get(lk, "kind") not in REUSE_KINDS:
+            continue
+        frm, to = get(lk, "from_") or get(lk, "from"), get(lk, "to")
+        for p in get(lk, "passages", []):
+            if frm == aid and span_of(get(p, "from_span")):
+                marks["reused"].append(span_of(get(p, "from_span")))
+            if to == aid and span_of(get(p, "to_span")):
+                marks["copied"].append(span_of(get(p, "to_span")))
+    marks["opinion"] = [sp for sp in (span_of(x) for x in get(article, "opinion_spans", [])) if sp]
+    marks["boilerplate"] = [sp for sp in (span_of(x) for x in get(article, "boilerplate_spans", [])) if sp]
+    return marks
+
+
+def segments(text: str, marks: dict[str, list[tuple[int, int]]]) -> list[dict]:
+    """The text cut at every mark and sentence boundary: [{start, text, classes, sentence}]."""
+    n = len(text)
+    cuts = {0, n}
+    sents = sentences(text) if text else []
+    for s, e in sents:
+        cuts.update((s, e))
+    for spans in marks.values():
+        for s, e in spans:
+            cuts.update((min(s, n), min(e, n)))
+    points = sorted(cuts)
+    sent_starts = sorted({s for s, _ in sents} | {0})
+    out = []
+    si = 0
+    for a, b in zip(points, points[1:]):
+        if a == b:
+            continue
+        while si + 1 < len(sent_starts) and sent_starts[si + 1] <= a:
+            si += 1
+        classes = sorted(k for k, spans in marks.items() if any(s <= a and b <= e for s, e in spans))
+        out.append({"start": a, "text": text[a:b], "classes": classes, "sentence": sent_starts[si]})
+    return out
