@@ -117,4 +117,40 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 3: readable views for Datasette (`datasette storytrace.db`): names instead of ids,
+    # one row per thing a person asks about. Views only: nothing stored changes.
+    """
+    CREATE VIEW story_overview AS
+        SELECT s.id AS story, s.title, s.size AS articles,
+               (SELECT count(DISTINCT coalesce(a.source, '?')) FROM articles a WHERE a.story_id = s.id) AS outlets,
+               json_array_length(s.origins) AS origin_articles,
+               (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id AND g.verdict = 'disputed') AS disputed_figures,
+               (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id AND g.verdict = 'conflict') AS conflicting_figures,
+               s.first_published, s.last_published
+        FROM stories s;
+    CREATE VIEW article_overview AS
+        SELECT a.id AS article, a.story_id AS story, a.source AS outlet, a.published, a.title, a.url,
+               a.duplicate_of, length(a.text) AS chars,
+               EXISTS (SELECT 1 FROM stories s, json_each(s.origins) o
+                       WHERE s.id = a.story_id AND o.value = a.id) AS is_origin
+        FROM articles a;
+    CREATE VIEW link_overview AS
+        SELECT l.story_id AS story, l.kind, f.source AS from_outlet, l.from_article,
+               coalesce(t.source, l.to_source) AS to_outlet, l.to_article, l.cue,
+               json_array_length(l.passages) AS passages,
+               json_extract(l.data, '$.uncredited') AS uncredited
+        FROM links l JOIN articles f ON f.id = l.from_article LEFT JOIN articles t ON t.id = l.to_article;
+    CREATE VIEW quote_overview AS
+        SELECT q.story_id AS story, q.quote_group, q.speaker, a.source AS outlet, a.published, q.text,
+               q.article_id AS article, q.span_start, q.span_end
+        FROM quotes q JOIN articles a ON a.id = q.article_id;
+    CREATE VIEW claim_overview AS
+        SELECT c.story_id AS story, c.subject, c.low, c.high, c.unit, c.attributed_to, a.source AS outlet,
+               a.published, c.text, c.article_id AS article, c.span_start, c.span_end
+        FROM claims c JOIN articles a ON a.id = c.article_id;
+    CREATE VIEW verdicts AS
+        SELECT g.story_id AS story, s.title AS story_title, g.subject, g.verdict, g.independent_origins,
+               json_array_length(g.claims) AS claims, g.explanation
+        FROM claim_groups g LEFT JOIN stories s ON s.id = g.story_id;
+    """,
 ]
