@@ -303,6 +303,9 @@ def _expression(text: str, m: re.Match, limit: int) -> NumberExpr | None:
                 core_end = m.end("n2")
             else:
                 n2 = None  # "13 buses and 100 vehicles": two figures; the next search finds the second
+    if not vague and re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|UTC\b|o['’]clock\b|hrs\b|h\b)",
+                              text[core_end:core_end + 8], re.I):
+        return None  # a time of day, not a quantity
     kind = "count"
     pct = m.group("pct")
     if pct and (vague is None) and (n2 is None and m.start("pct") == m.end("n1") or n2 is not None):

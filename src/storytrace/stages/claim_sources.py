@@ -58,6 +58,13 @@ def speaker_in(sentence: str, number_pos: int) -> tuple[str | None, str | None]:
         cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("“"), head.rfind("”"),
                   head.rfind('"'), head.rfind("—"), head.rfind("–"), head.rfind("…"))
         cand = head[cut + 1:].strip()
+        if not cand and head.rstrip().endswith(","):
+            # "The ferry's operator, Corran Lines, said": the appositive name is the speaker
+            inner = head.rstrip()[:-1]
+            prev_cut = max(inner.rfind(","), inner.rfind("“"), inner.rfind('"'), inner.rfind(";"))
+            cand = inner[prev_cut + 1:].strip()
+            if not re.match(r"(?:[A-Z]|the\b)", cand):
+                cand = ""
         if cand and not re.search(r"[.!?]$", cand):
             np = _clean_np(cand)
             if np and len(np.split()) > 5:

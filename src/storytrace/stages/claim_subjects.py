@@ -76,7 +76,8 @@ HYPERNYM = {"trucks": "vehicles", "buses": "vehicles", "cars": "vehicles", "vans
 EVENTS = {
     "killed": r"killed|kill|kills|killing|dead|died|die|dies|dying|deaths?|death\s+toll|toll|"
               r"fatalities|lost\s+their\s+lives|slain|murdered|massacred|perished|executed",
-    "injured": r"injured|injuring|wounded|wounding|hurt|hurting|injuries|hospitali[sz]ed",
+    "injured": r"injured|injuring|wounded|wounding|hurt|hurting|injuries|hospitali[sz]ed|"
+               r"(?:taken\s+to|treated\s+in|remain\s+in|in)\s+hospital|treated\s+for\s+injuries",
     "left": r"left|leave|leaving|leaves|escaped?|escaping|fled|flee|fleeing|evacuated|evacuation|"
             r"exodus|departed|withdrew|took\s+out|taken\s+out|got\s+out|safe\s+passage|allowed\s+out",
     "arrested": r"arrested|arresting|detained|detaining|jailed|captured|in\s+custody",
@@ -89,7 +90,7 @@ _CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s|\bbut\b|\bwhile\b|\bwhereas\b|"
                          r",\s*(?:(?:all|most|some|none|many|each)\s+of\s+)?(?:whom|which|who)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*[A-Za-z]|[A-Za-z]")
 _OF = re.compile(r"\s+of\s+(?:(?:the|their|its|his|her|our|these|those|whom)\s+)?", re.I)
-_SUBSET = re.compile(r"^\W*(?:alone|each|apiece|per\b|a\s+(?:day|week|month|year)|"
+_SUBSET = re.compile(r"^\W*(?:alone|each|apiece|per\b|a\s+(?:day|night|week|month|year)|"
                      r"of\s+(?:them|whom|those))|\bin\s+(?:my|his|her|one)\s+\w+\s+alone\b", re.I)
 
 
@@ -230,7 +231,7 @@ _VERB_AFTER = re.compile(r"\s*(?:(?:were|was|are|is|had|have|has)\s+(?:been\s+)?
 
 # Verbs that describe the whole rather than pick out part of it.
 _NOT_QUALIFIERS = set("""included contained comprised featured carried numbered totalled totaled
-involved remained stood reached joined arrived came went""".split())
+remained stood reached joined arrived came went""".split())
 
 
 def verb_after(text: str, pos: int, limit: int) -> str | None:

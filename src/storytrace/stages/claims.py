@@ -133,6 +133,8 @@ def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
         extra.update(event=event, head=head, modifiers=[], party=None, qualifier=qualifier)
         low, high = expr.low, expr.high
     extra["number_span"] = [expr.start, expr.end]
+    if expr.kind not in ("count", "date", "magnitude"):
+        extra["context"] = context_words(text, max(ss, expr.start - 60), min(se, end + 60), expr.start, end)
     claim = Claim(id=make_id("c", article.id, expr.start, end), article=article.id,
                   text=article.text[expr.start:end], span=(expr.start, end), low=low, high=high,
                   unit=unit, subject=subject, extra=extra)
@@ -195,6 +197,18 @@ def _total(article: Article, text: str, ss: int, se: int, parts: list[Claim]) ->
     return Claim(id=total_id, article=article.id, text=article.text[start:end], span=(start, end),
                  low=low, high=high, unit=hyper, subject=subject,
                  attributed_to=parts[0].attributed_to, extra=extra)
+
+
+_CONTEXT_STOP = set("""a an the and or but of in on at to for from with by as is was were be been
+has have had it its this that these those he she they we i you his her their our there than
+then said says told about around some almost nearly more less over under up down after before
+within into out per""".split())
+
+
+def context_words(text: str, lo: int, hi: int, start: int, end: int) -> list[str]:
+    """Content words around a measure ("depth", "lifeboat"): tells two durations apart."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]+", text[lo:start] + " " + text[end:hi])
+    return sorted({w.lower() for w in words if w.lower() not in _CONTEXT_STOP and len(w) > 2})
 
 
 class _LazyTagger:

@@ -19,6 +19,7 @@ from ..model import Article, Claim, ClaimGroup
 from .claim_sources import is_pronoun, same_source
 
 _EVENTS_IN_SUBJECT = {"killed", "injured", "arrested", "missing", "displaced", "rescued"}
+_CONTEXT_OVERLAP = 0.2  # Jaccard of words around two measures for them to be the same measure
 _MAX_SENTENCE = 240  # characters of each evidence sentence quoted in an explanation
 
 
@@ -45,6 +46,9 @@ def _eligible(c: Claim) -> bool:
         return False  # a part of a whole ("112 people in my vehicle alone") is not the whole
     if x.get("kind") == "date":
         return bool(x.get("event")) and bool(x.get("date"))
+    if x.get("kind") == "count" and x.get("head") == "people" and not x.get("event") \
+            and not x.get("qualifier") and not x.get("party") and not x.get("modifiers"):
+        return False  # "dozens of people" with nothing happening to them: too vague to align
     return c.low is not None or c.high is not None
 
 
@@ -59,11 +63,43 @@ def _align(claims: list[Claim]) -> dict[tuple, list[Claim]]:
     buckets: dict[tuple, list[Claim]] = defaultdict(list)
     for c in claims:
         buckets[_key(c)].append(c)
+    _split_by_context(buckets)
     # "fighters" joins "IS fighters" when that is the only party counted for this quantity
     _merge(buckets, lambda k: k[4] == "", lambda k: k[:4] + k[5:], lambda k: k[4] != "")
     # a count with no event or qualifier joins the one event group of its thing
     _merge(buckets, lambda k: k[5] == "" and k[6] == "", lambda k: k[:5], lambda k: True)
     return buckets
+
+
+def _split_by_context(buckets: dict[tuple, list[Claim]]) -> None:
+    """Measures (durations, distances, sums) align only when their surrounding words overlap:
+    'a depth of ten kilometres' and '180 kilometres to the south' are different distances."""
+    for key in sorted(buckets):
+        claims = buckets[key]
+        if not claims or "context" not in claims[0].extra:
+            continue
+        parent = list(range(len(claims)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+        ctx = [set(c.extra.get("context") or ()) for c in claims]
+        for i in range(len(claims)):
+            for j in range(i + 1, len(claims)):
+                union = ctx[i] | ctx[j]
+                if union and len(ctx[i] & ctx[j]) / len(union) >= _CONTEXT_OVERLAP:
+                    parent[find(j)] = find(i)
+        parts: dict[int, list[Claim]] = defaultdict(list)
+        for i, c in enumerate(claims):
+            parts[find(i)].append(c)
+        if len(parts) == 1:
+            continue
+        del buckets[key]
+        for members in parts.values():
+            anchor = min(members, key=lambda c: c.id).id
+            buckets[key[:-1] + (f"{key[-1]}~{anchor}" if key[-1] else f"~{anchor}",)] = members
 
 
 def _merge(buckets: dict, is_loose, family, is_target) -> None:
@@ -121,7 +157,7 @@ def _judge(story_id: str, key: tuple, members: list[Claim], articles: dict[str, 
         verdict = "consistent" if same else "compatible"
     else:
         trend = _over_time(subgroups, articles)
-        pair = _named_disagreement(subgroups)
+        pair = _named_disagreement(subgroups, articles)
         if trend:
             verdict, reason = "conflict", "over-time"
         elif pair:
@@ -149,6 +185,15 @@ def _subject(key: tuple, members: list[Claim]) -> str:
         label = " ".join(([party] if party else []) + list(mods) + [head])
     else:
         label = f"{head} ({unit})" if unit else head
+        if "~" in qualifier:  # split by context: name it by the words its claims share
+            qualifier = qualifier.split("~")[0]
+            counts: dict[str, int] = defaultdict(int)
+            for c in members:
+                for w in c.extra.get("context") or ():
+                    counts[w] += 1
+            shared = sorted((w for w in counts if counts[w] == len(members)), key=lambda w: (-len(w), w))
+            if shared:
+                label += ": " + ", ".join(sorted(shared[:2]))
         if qualifier:
             label += f" per {qualifier}" if kind == "money" else f" of {qualifier}"
             qualifier = ""
@@ -188,7 +233,7 @@ def _growth(members: list[Claim], articles: dict[str, Article]) -> str | None:
         art = articles.get(c.article)
         if art is None or not art.published or c.low is None or c.extra.get("kind") == "date":
             continue
-        day = art.published[:10]
+        day = art.published[:16]
         if day not in by_day or (c.low, c.id) > (by_day[day].low, by_day[day].id):
             by_day[day] = c
     days = sorted(by_day)
@@ -212,14 +257,30 @@ def _named(c: Claim) -> str | None:
     return c.attributed_to if c.attributed_to and not is_pronoun(c.attributed_to) else None
 
 
-def _named_disagreement(subgroups: list[list[Claim]]) -> tuple[str, str] | None:
-    """Two named sources in different subgroups that are not the same source."""
+def _named_disagreement(subgroups: list[list[Claim]], articles: dict[str, Article] | None = None
+                        ) -> tuple[str, str] | None:
+    """A named source in one subgroup against a different source in another.
+
+    The other side may be an outlet speaking for itself (an unattributed figure is the
+    outlet's own claim): "Corran Lines said 190 passengers" vs the Courier's "214 passengers".
+    """
+    articles = articles or {}
+
+    def speakers(sg: list[Claim], with_outlets: bool) -> list[str]:
+        names = {_named(c) for c in sg}
+        if with_outlets:
+            names |= {articles[c.article].source for c in sg
+                      if not _named(c) and c.article in articles}
+        return sorted(names - {None})
+
     for i in range(len(subgroups)):
-        for j in range(i + 1, len(subgroups)):
-            for a in sorted({_named(c) for c in subgroups[i]} - {None}):
-                for b in sorted({_named(c) for c in subgroups[j]} - {None}):
+        for j in range(len(subgroups)):
+            if i == j:
+                continue
+            for a in speakers(subgroups[i], False):
+                for b in speakers(subgroups[j], True):
                     if not same_source(a, b):
-                        return a, b
+                        return (a, b) if i < j else (b, a)
     return None
 
 
@@ -295,7 +356,9 @@ def _explain(verdict: str, reason: str | None, subject: str, subgroups: list[lis
                             for sg in order)
         lines.append(f"The figure changed over time ({trend}): {steps}; later reports update earlier ones.")
     elif reason == "sources":
-        named = [sorted({_named(c) for c in sg} - {None}) for sg in subgroups]
+        named = [sorted({_named(c) or ((articles[c.article].source or "") + " (own reporting)"
+                                       if c.article in articles and articles[c.article].source else None)
+                         for c in sg} - {None}) for sg in subgroups]
         sides = " vs ".join(f"{', '.join(n)} (set {i})" for i, n in enumerate(named, 1) if n)
         lines.append(f"Different named sources disagree: {sides}.")
     elif reason == "disagreement":
