@@ -89,7 +89,11 @@ def textacy_predict(nlp):
     def run(text):
         out = []
         doc = nlp(text)
-        for dq in direct_quotations(doc):
+        try:
+            dqs = list(direct_quotations(doc))
+        except ValueError:  # textacy bails out on unbalanced quotation marks
+            dqs = []
+        for dq in dqs:
             s, e = dq.content.start_char, dq.content.end_char
             out.append(((s, e), " ".join(t.text for t in dq.speaker)))
         return out

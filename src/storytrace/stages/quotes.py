@@ -12,18 +12,20 @@ import re
 from ..ids import make_id
 from ..model import Article, Quote
 from ..text import paragraphs
-from .attribution import (PRONOUNS, Speaker, _classify_np, _CUE, speaker_after_quote,
+from .attribution import (PRONOUNS, TITLES, Speaker, _classify_np, _CUE, speaker_after_quote,
                           speaker_before_quote)
 from .quote_marks import Marked, find_quotations, word_count
 
 _TITLE_CUES = re.compile(
     r"\b(?:titled|entitled|called|dubbed|named|nicknamed|labelled|labeled|branded|book|novel|film|"
     r"movie|show|series|song|album|play|programme|program|documentary|headline|slogan|hashtag|"
-    r"term|phrase|word|words|so-called|known as|episode|column|article|op-ed|report)\s*$", re.I)
+    r"term|phrase|word|words|so-called|known as|episode|column|article|op-ed|report)"
+    r"(?:\s+(?:is|was|are|were|of|as))?\s*$", re.I)
 _SENT_BOUNDARY = re.compile(r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n")
 _NON_PERSON = re.compile(r"\b(?:report|statement|study|agency|ministry|newspaper|paper|survey|"
                          r"poll|document|letter|release|website|bbc|cnn|reuters)\b", re.I)
 _MIN_UNATTRIBUTED_WORDS = 6
+_MINOR_WORDS = {"a", "an", "the", "and", "of", "in", "on", "for", "to", "at", "by", "with", "or", "from"}
 
 
 def extract_quotes(article: Article) -> list[Quote]:
@@ -68,13 +70,23 @@ def extract_quotes(article: Article) -> list[Quote]:
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     """Start of the sentence holding ``pos``, never before ``floor`` (the previous quote)."""
     start = floor
-    for m in _SENT_BOUNDARY.finditer(text, floor, pos):
+    for m in _real_boundaries(text, floor, pos):
         start = m.end()
     return start
 
 
+def _real_boundaries(text: str, start: int, end: int):
+    """Sentence boundaries, skipping the full stop of a title or initial ("Col. Ryan")."""
+    for m in _SENT_BOUNDARY.finditer(text, start, end):
+        if text[m.start()] == ".":
+            word = re.search(r"(\w+)$", text[max(start, m.start() - 20):m.start()])
+            if word and (word.group(1).lower() in TITLES or len(word.group(1)) == 1):
+                continue
+        yield m
+
+
 def _trail_end(text: str, pos: int, next_quote: int) -> int:
-    m = _SENT_BOUNDARY.search(text, pos, next_quote)
+    m = next(_real_boundaries(text, pos, next_quote), None)
     end = m.start() + 1 if m else next_quote
     nl = text.find("\n", pos, end)
     return nl if nl != -1 else end
@@ -95,7 +107,7 @@ def _is_title_or_scare(text: str, m: Marked, inner: str, lead: tuple[int, int]) 
     if _TITLE_CUES.search(before) and not punct_end:
         return True
     words = re.findall(r"[A-Za-z][\w’'-]*", inner)
-    content = [w for w in words if len(w) > 3]
+    content = [w for w in words if w.lower() not in _MINOR_WORDS]
     if content and all(w[0].isupper() for w in content) and not punct_end and n <= 10:
         return True  # a title-cased name of a work or event
     return False
@@ -178,7 +190,7 @@ def _quote_text(text: str, m: Marked) -> str:
     return " ".join(parts)
 
 
-_SUBJECT_CUE = re.compile(rf"(?P<np>[^,.;:!?\"“”«»\n]{{1,100}}?)\s+(?:\w+ly\s+)?(?:has\s+|had\s+|was\s+)?(?P<cue>{_CUE})\b")
+_CUE_WORD = re.compile(rf"\b{_CUE}\b")
 
 
 # A person's name opening a sentence: "Abu Musab Huthaifa, the IS intelligence chief, ..."
@@ -196,8 +208,15 @@ def _resolve_pronoun(text: str, sp: Speaker, pos: int, earlier: list[Quote]):
         if q.speaker and q.span[1] <= pos and q.span[0] >= window_start and q.speaker.lower() not in PRONOUNS:
             candidates.append((q.span[0], q.speaker, q.extra.get("speaker_role"), q.extra.get("unnamed", False)))
     masked = _mask_quotes(text, window_start, pos, earlier)
-    for m in _SUBJECT_CUE.finditer(masked):
-        cand = _classify_np(masked, m.start("np"), m.end("np"), leading=True)
+    for m in _CUE_WORD.finditer(masked):
+        # The subject: the words before the cue back to a clause boundary (no backtracking
+        # regex over the whole window: that was quadratic).
+        head = masked[max(0, m.start() - 100):m.start()]
+        cut = max(head.rfind(c) for c in ",.;:!?\"“”«»\n")
+        np_start = m.start() - len(head) + cut + 1
+        np_text = masked[np_start:m.start()]
+        np_end = np_start + len(re.sub(r"(?:\s+(?:has|had|was|also|\w+ly))*\s*$", "", np_text))
+        cand = _classify_np(masked, np_start, np_end, leading=True)
         if cand and cand.kind != "pronoun":
             candidates.append((window_start + cand.span[0], cand.text, cand.role, cand.kind == "unnamed"))
     for m in _SENTENCE_NAME.finditer(masked):
