@@ -54,8 +54,10 @@ def opinion_spans(article: Article) -> list[tuple[int, int]]:
         if not own:
             continue
         hits = [x for x in own if x[2] >= _THRESHOLD]
-        # A paragraph that mostly argues is argument throughout (minus reported speech).
-        whole = len(hits) * 2 >= len(own) and len(hits) >= 1 and len(own) >= 2
+        # A paragraph that mostly argues is argument throughout (minus reported speech):
+        # half its sentences are opinion, or weak signals add up over the paragraph.
+        total = sum(x[2] for x in own)
+        whole = len(own) >= 2 and (len(hits) * 2 >= len(own) or total >= _THRESHOLD * len(own) / 2)
         for s, e, sc in scored:
             if sc is not None and (sc >= _THRESHOLD or whole):
                 spans.append((s, e))
@@ -68,10 +70,11 @@ def _score(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> float | 
     if inside * 2 >= (e - s):
         return None
     own = _blank_quotes(text, s, e, quoted)
-    if _ATTRIBUTED.search(own):
-        return None
+    first_person = bool(_FIRST_PERSON.search(own))
+    if _ATTRIBUTED.search(own) and not first_person:
+        return None  # reported speech; "we were promised" is still the author's voice
     score = 0.0
-    if _FIRST_PERSON.search(own):
+    if first_person:
         score += 1.0
     if own.rstrip().endswith("?"):
         score += 1.0
