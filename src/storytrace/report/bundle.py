@@ -165,6 +165,7 @@ def _article_row(a: Any, origins: set, page_of: dict) -> dict:
     return {"id": aid, "anchor": anchor(aid), "source": get(a, "source"), "title": get(a, "title"),
             "url": get(a, "url"), "href": clean_url(get(a, "url")), "published": get(a, "published"),
             "duplicate_of": get(a, "duplicate_of"), "origin": aid in origins, "page": page_of[aid],
+            "opinion_spans": [list(sp) for sp in (span_of(x) for x in get(a, "opinion_spans", [])) if sp],
             "opinion_chars": sum(max(0, e - s) for s, e in (span_of(x) or (0, 0) for x in get(a, "opinion_spans", [])))}
 
 
