@@ -109,7 +109,7 @@ def _story_stages(analysis: Analysis, by_id: dict[str, Article], duplicates, quo
     """Group stages, one story at a time: provenance, quote groups, claim verdicts."""
     from .stages.conflicts import judge_claims
     from .stages.provenance import trace_provenance
-    from .stages.quotes import group_quotes
+    from .stages.quote_groups import group_quotes
 
     duplicate_of = {k: v.of for k, v in duplicates.items()}
     quote_groups, provenance_facts = [], []
