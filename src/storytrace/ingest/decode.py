@@ -54,7 +54,22 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             pass
     from charset_normalizer import from_bytes  # a trafilatura dependency
 
-    best = from_bytes(data[:200_000]).best()
-    if best is None or best.encoding is None:
+    results = list(from_bytes(data[:200_000]))
+    if not results or results[0].encoding is None:
         raise InputError("undecodable bytes: not UTF-8 and no other encoding fits", code="encoding")
-    return data.decode(best.encoding, errors="replace")
+    return data.decode(_pick_encoding(results), errors="replace")
+
+
+# Several single-byte code pages often fit a short Western text equally well (cp1250,
+# cp1257, cp775 ...). Among the equally good fits, windows-1252 wins: it is the web's
+# default legacy encoding (WHATWG), and picking another turns "é" into "ķ".
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _pick_encoding(results) -> str:
+    least = min(m.chaos for m in results)
+    tied = [m.encoding for m in results if m.chaos <= least + 0.01]
+    for name in _WESTERN:
+        if name in tied:
+            return "cp1252" if name != "iso8859_15" else name
+    return results[0].encoding

@@ -14,19 +14,32 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
+# Elements that never nest (void) or that the parser closes by itself when the next one
+# opens: counting them would call an ordinary page of unclosed <p> or <li> "deep".
+_NO_DEPTH = frozenset("""area base br col embed hr img input link meta param source track wbr
+    p li td th tr dt dd option optgroup thead tbody tfoot colgroup rb rt rp""".split())
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][\w:.-]{0,40})[^>]{0,2000}?(/?)>")
+
+
 def check_nesting(html: str, max_depth: int) -> None:
     """Refuse pathologically nested markup before handing it to a parser.
 
-    Counts opening tags of container elements cheaply; a page whose open-tag count far
-    exceeds its closing tags with extreme depth is refused rather than parsed.
+    Counts open minus closed elements of every kind (custom ones too) cheaply; a page
+    deeper than ``max_depth`` is refused with a clear error instead of being parsed
+    (libxml2 silently drops everything below its own depth limit, losing the text).
     """
-    depth = peak = 0
-    for m in re.finditer(r"<(/?)(div|span|p|section|article|table|tr|td|ul|ol|li|b|i|em|strong|a|font)\b", html[:5_000_000], re.I):
-        depth += -1 if m.group(1) else 1
-        if depth > peak:
-            peak = depth
-            if peak > max_depth:
-                raise InputError(f"HTML nested deeper than {max_depth} elements; refused", "too-deep")
+    depth = 0
+    for m in _OPEN_OR_CLOSE.finditer(html, 0, 5_000_000):
+        closing, tag, self_closing = m.groups()
+        tag = tag.lower()
+        if self_closing or tag in _NO_DEPTH:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+            continue
+        depth += 1
+        if depth > max_depth:
+            raise InputError(f"HTML nested deeper than {max_depth} elements; refused", "too-deep")
 
 
 def extract_html(html: str, url: str | None, max_depth: int) -> dict:

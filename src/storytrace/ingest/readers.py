@@ -136,15 +136,20 @@ def read_html(item: InputFile, settings: Settings) -> Iterator[Raw]:
 def read_jsonl(item: InputFile, settings: Settings) -> Iterator[Raw | RecordError]:
     with item.opener() as fh:
         first = fh.read(64).lstrip()
-    if first.startswith(b"["):  # a JSON array of records
+    if first.startswith(b"["):  # a JSON array of records, or JSON lines that start with one
         text = _whole_text(item, settings)
+        records = None
         try:
             records = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc}", "bad-json") from exc
-        for i, rec in enumerate(records, start=1):
-            yield _json_record(rec, f"item {i}")
-        return
+            if "Extra data" not in str(exc):
+                raise InputError(f"invalid JSON: {exc}", "bad-json") from exc
+        except RecursionError:
+            pass  # read line by line: the deep line becomes one error, the rest is kept
+        if isinstance(records, list):
+            for i, rec in enumerate(records, start=1):
+                yield _json_record(rec, f"item {i}")
+            return
     with item.opener() as fh:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
@@ -235,10 +240,25 @@ def _warc_record(record, settings: Settings):
     data = record.content_stream().read(settings.max_file_bytes + 1)
     if len(data) > settings.max_file_bytes:
         raise InputError(f"WARC record over the {settings.max_file_bytes}-byte limit", "too-large")
+    if _ends_early(record.raw_stream):
+        # The file ended before the record's Content-Length: keep nothing half-read.
+        raise InputError("WARC record is truncated (the file ends before its Content-Length)", "bad-warc")
     if looks_binary(data):
         raise InputError("WARC record declared as HTML is binary", "binary")
     html = decode_bytes(data, declared_charset(data))
     return {"html": html, "url": url}, {"warc_date": captured}
+
+
+def _ends_early(raw) -> bool:
+    """True when a record's stream ran out before its declared length (a cut-off file).
+
+    Reads what is left of the record (warcio would skip it anyway) so that bytes after
+    the payload, such as a chunked body's trailer, do not count as truncation.
+    """
+    while getattr(raw, "limit", 0) > 0:
+        if not raw.read(min(raw.limit, 1 << 16)):
+            return True
+    return False
 
 
 # -- RSS / Atom --

@@ -89,7 +89,12 @@ def _walk(root: Path, settings: Settings) -> Iterator[InputFile | RecordError]:
             p = Path(dirpath) / d
             if p.is_symlink():
                 dirnames.remove(d)
-                if _inside(p.resolve(), real_root):
+                try:
+                    target = p.resolve()
+                except (OSError, RuntimeError):  # a symlink loop
+                    yield RecordError(str(p), "symlink loop or unreadable link; skipped", "unreadable")
+                    continue
+                if _inside(target, real_root):
                     yield from _walk(p, settings)
                 else:
                     yield RecordError(str(p), "symlink points outside the input folder; skipped", "symlink-escape")
@@ -110,8 +115,8 @@ def _file(path: Path, root: Path, settings: Settings, explicit: bool) -> Iterato
             yield RecordError(name, "symlink points outside the input folder; skipped", "symlink-escape")
             return
         st = path.stat()
-    except OSError as exc:
-        yield RecordError(name, f"cannot read: {exc.strerror or exc}", "unreadable")
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        yield RecordError(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "unreadable")
         return
     if not stat.S_ISREG(st.st_mode):
         yield RecordError(name, "not a regular file (FIFO, socket or device); skipped", "not-a-file")

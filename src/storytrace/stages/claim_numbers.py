@@ -322,6 +322,9 @@ def _expression(text: str, m: re.Match, limit: int) -> NumberExpr | None:
         expr.unit = "%"
     else:
         _attach_unit(text, expr, limit)
+        if expr.kind != "count" and integer and modifier:
+            # durations and distances are continuous: "almost four months" is 3.6-4, not 4-4
+            expr.low, expr.high, _ = apply_modifier(modifier, low, high, False)
     if expr.kind == "count" and not vague and n2 is None and modifier is None and \
             re.fullmatch(r"(?:19|20)\d\d", n1.strip()):
         return None  # a bare year ("2017"): find_dates handles "in 2017"

@@ -11,7 +11,7 @@ import re
 SPEECH = (r"said|says|say|told|tells|tell|reported|reports|report|claimed|claims|claim|stated|states|"
           r"announced|announces|admitted|admits|confirmed|confirms|estimated|estimates|added|adds|"
           r"insisted|insists|denied|denies|acknowledged|acknowledges|wrote|writes|warned|warns|"
-          r"explained|noted|notes|believed|believes|counted|recorded|was\s+quoted\s+as\s+saying|"
+          r"explained|noted|notes|believed|believes|counted|recorded|put\s+the\s+(?:figure|number|toll|total)|was\s+quoted\s+as\s+saying|"
           r"quoted")
 _SPEECH_RE = re.compile(rf"\b(?:(?:has|have|had|was|were)\s+)?(?:also\s+|publicly\s+|later\s+)?(?P<v>{SPEECH})\b")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:“”\"]{2,80})", re.I)
@@ -21,6 +21,9 @@ _NP_CUT = re.compile(r"\s+(?:who|which|that|hired|based|speaking|quoted|intervie
                      r"with|for|to|of\s+(?!the\b)|,)\b.*$", re.I)
 _ANNOUNCE = {"admitted", "admits", "confirmed", "confirms", "announced", "announces", "said", "says",
              "estimated", "estimates", "stated", "states", "acknowledged", "acknowledges"}
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)")
 
 
 def _clean_np(np: str) -> str | None:
@@ -45,10 +48,13 @@ def speaker_in(sentence: str, number_pos: int) -> tuple[str | None, str | None]:
             d = abs(m.start() - number_pos)
             if best is None or d < best[0]:
                 best = (d, np, "according to")
-    for m in _SPEECH_RE.finditer(sentence):
+    quoted = [(q.start(), q.end()) for q in _QUOTED.finditer(sentence)]
+    matches = list(_SPEECH_RE.finditer(sentence))
+    outside = [m for m in matches if not any(s <= m.start() < e for s, e in quoted)]
+    for m in outside or matches:  # a cue outside the quotation marks speaks for what is inside
         verb = m.group("v")
         np = None
-        if re.search(r"\b(?:the|a|an|this|that|its|their|his|her|BBC's)\s*$", sentence[:m.start()], re.I) \
+        if re.search(r"\b(?:the|a|an|this|that|its|their|his|her|of|BBC's)\s*$", sentence[:m.start()], re.I) \
                 and not m.group().lower().startswith(("has", "have", "had", "was", "were")):
             continue  # "the report said": 'report' is a noun here
         if re.search(r"\b(?:but|and|or)\s*$", sentence[:m.start()]):

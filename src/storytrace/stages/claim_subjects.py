@@ -86,12 +86,15 @@ EVENTS = {
     "rescued": r"rescued|rescuing|saved|pulled\s+alive",
 }
 _EVENT_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in EVENTS.items()), re.I)
-_CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s|\bbut\b|\bwhile\b|\bwhereas\b|"
+_CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s|\bbut\b|\bwhile\b|\bwhereas\b|,\s*(?:and|as|after|before)\s|"
                          r",\s*(?:(?:all|most|some|none|many|each)\s+of\s+)?(?:whom|which|who)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*[A-Za-z]|[A-Za-z]")
 _OF = re.compile(r"\s+of\s+(?:(?:the|their|its|his|her|our|these|those|whom)\s+)?", re.I)
 _SUBSET = re.compile(r"^\W*(?:alone|each|apiece|per\b|a\s+(?:day|night|week|month|year)|"
                      r"of\s+(?:them|whom|those))|\bin\s+(?:my|his|her|one)\s+\w+\s+alone\b", re.I)
+
+
+_PREDICATE_ADJ = {"dead", "injured", "wounded", "missing", "hurt", "alive", "homeless"}
 
 
 @dataclass
@@ -114,8 +117,8 @@ def noun_phrase_after(text: str, pos: int, limit: int) -> Phrase | None:
             break
         word = w.group(1)
         lw = word.lower()
-        if (lw in STOP and word != "IS") or lw in VERBS:
-            break
+        if (lw in STOP and word != "IS") or lw in VERBS or (words and lw in _PREDICATE_ADJ):
+            break  # "two people dead": 'dead' says what happened, it is not part of the thing
         if word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", word):
             word = word[:-1]
         words.append((word, cur + w.start(1), cur + w.start(1) + len(word)))
@@ -135,6 +138,10 @@ def noun_phrase_after(text: str, pos: int, limit: int) -> Phrase | None:
                   [w for w, _, _ in words], sure)
 
 
+_NUMBER_WORD = re.compile(r"(?i)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+                          r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen)"
+                          r"(?:-\w+)?$|hundreds|thousands|dozens|millions")
 _PLURALISH = re.compile(r"^[a-z][a-z-]{2,}s$")
 _NOT_PLURAL = set("this was has its is us as his hers yes less unless across always perhaps "
                   "sometimes news series species thus plus bus gas whereas various previous "
@@ -152,6 +159,7 @@ def noun_phrase_before(text: str, start: int, pos: int) -> Phrase | None:
         if lw in PLURAL_NOUNS or (_PLURALISH.match(lw) and not lw.endswith("ss")):
             j = i
             while j > 0 and toks[j - 1][0].lower() not in STOP and toks[j - 1][0].lower() not in VERBS \
+                    and not _NUMBER_WORD.match(toks[j - 1][0]) \
                     and not re.search(r"ed$", toks[j - 1][0]) and toks[j][1] - toks[j - 1][2] <= 1 and i - j < 2:
                 j -= 1
             return Phrase(text[toks[j][1]:toks[i][2]], toks[j][1], toks[i][2],
@@ -277,10 +285,16 @@ _TOLL = re.compile(
     r"(?:\s+[\w’'.,-]+){0,8}?\s+(?:at|to|of|was|is|stood\s+at|reached|hit|rose\s+to|risen\s+to|now)\s+$", re.I)
 
 
+_SAME_FIGURE = re.compile(r"\b(?:put|puts|putting|estimated|estimates|placed|places)\s+(?:the|that|this|their)\s+"
+                          r"(?:figure|number|total|count|tally|estimate)\s+(?:at|as)\s+(?:\w+\s+)?$", re.I)
+
+
 def toll_subject(text: str, lo: int, num_start: int) -> tuple[list[str], str | None] | None:
     """'the death toll has risen to 112' -> people killed; 'the number of injured stood at 340'."""
     m = _TOLL.search(text, max(lo, num_start - 120), num_start)
     if not m:
+        if _SAME_FIGURE.search(text, max(lo, num_start - 40), num_start):
+            return [], None  # "put the figure at 20,000": the previous figure's thing
         return None
     if m.group("toll"):
         return ["people"], "killed"

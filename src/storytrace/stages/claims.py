@@ -47,7 +47,8 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
             for i, expr in enumerate(exprs):
                 prev_end = exprs[i - 1].end if i else ss
                 next_start = exprs[i + 1].start if i + 1 < len(exprs) else se
-                built = _claim(article, text, ss, se, expr, tagger, prev_end, next_start)
+                built = _claim(article, text, ss, se, expr, tagger, prev_end, next_start,
+                               found[-1][0] if found else None)
                 if built is None:
                     continue
                 claim, phrase, head = built
@@ -72,7 +73,8 @@ def _speaker_for(speakers: list, span: tuple[int, int]) -> str | None:
 
 
 def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
-           tagger: "_LazyTagger", prev_end: int, next_start: int) -> tuple[Claim, Phrase | None, str] | None:
+           tagger: "_LazyTagger", prev_end: int, next_start: int,
+           previous: Claim | None = None) -> tuple[Claim, Phrase | None, str] | None:
     extra = {"sentence_span": [ss, se], "kind": expr.kind, "approximate": expr.approximate,
              "vague": expr.vague}
     phrase = None
@@ -92,6 +94,9 @@ def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
         toll_event = None
         if phrase is None:
             toll = toll_subject(text, ss, expr.start)
+            if toll is not None and not toll[0]:  # "organisers put the figure at 20,000"
+                toll = (previous.extra.get("phrase_words"), previous.extra.get("event")) \
+                    if previous is not None and previous.extra.get("phrase_words") else None
             if toll is not None:  # "the death toll has risen to 112"
                 phrase = Phrase(" ".join(toll[0]), expr.start, expr.end, toll[0], True)
                 source, toll_event = "toll", toll[1]
@@ -121,12 +126,14 @@ def _claim(article: Article, text: str, ss: int, se: int, expr: NumberExpr,
             subject = f"{subject} {event}"
         unit = head
         extra.update(event=event, head=key.head, modifiers=list(key.modifiers), party=key.party,
-                     qualifier=qualifier, subject_from=source, phrase=[phrase.start, phrase.end])
+                     qualifier=qualifier, subject_from=source, phrase=[phrase.start, phrase.end],
+                     phrase_words=list(phrase.words))
         low, high = expr.low, expr.high
     else:
         event = None  # events ("killed") qualify counts, not magnitudes or sums of money
         head = _LOOSE_KINDS.get(expr.kind, expr.kind)
-        m = re.match(r"\s+(?:per|a|an|each|of|for)\s+([A-Za-z][\w-]*)", text[expr.end:se])
+        m = re.match(r"\s+(?:per|a|an|each|of|for)\s+(?:(?:its|their|the|his|her|our)\s+)?([A-Za-z][\w-]*)",
+                     text[expr.end:se])
         qualifier = m.group(1).lower() if m and m.group(1).lower() not in ("the", "their", "a") else None
         subject = head + (f" ({qualifier})" if qualifier else "") + (f" {event}" if event else "")
         unit = expr.unit

@@ -184,7 +184,7 @@ def _subject(key: tuple, members: list[Claim]) -> str:
     if kind == "count":
         label = " ".join(([party] if party else []) + list(mods) + [head])
     else:
-        label = f"{head} ({unit})" if unit else head
+        label = f"{head} ({unit})" if unit and unit != head else head
         if "~" in qualifier:  # split by context: name it by the words its claims share
             qualifier = qualifier.split("~")[0]
             counts: dict[str, int] = defaultdict(int)

@@ -16,6 +16,8 @@ count independent origins rather than repeating outlets.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -120,12 +122,28 @@ def candidate_pairs(ids: list[str], tokens: dict[str, Tokens], settings: Setting
     return sorted(pairs, key=lambda p: (rank[p[0]], rank[p[1]]))
 
 
+def acronym_aliases(outlets: Iterable[str | None]) -> dict[str, str]:
+    """Initials of the story's multi-word outlets as aliases: "(MPA) -" credits Meridian Press Agency.
+
+    Only outlets present in the story, so an acronym is read as a credit to an outlet the
+    corpus holds; ambiguous initials (two outlets, one acronym) are left out.
+    """
+    found: dict[str, set[str]] = {}
+    for name in outlets:
+        if not name:
+            continue
+        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w.lower() not in ("the", "of", "and")]
+        if len(words) >= 2 and all(w[0].isupper() for w in words):
+            found.setdefault("".join(w[0] for w in words), set()).add(name)
+    return {acro: names.pop() for acro, names in found.items() if len(names) == 1}
+
+
 def trace_provenance(story_id: str, articles: list[Article], duplicate_of: Mapping[str, str],
                      settings: Settings | None = None) -> Provenance:
     """The provenance graph of one story (see the module docstring)."""
     settings = settings or Settings()
-    aliases = settings.aliases
     by_id = {a.id: a for a in articles}
+    aliases = {**acronym_aliases(a.source for a in articles), **settings.aliases}
     rank = {a.id: _time_key(a) for a in articles}
     ids = sorted(by_id, key=lambda i: rank[i])
     dup = {c: r for c, r in duplicate_of.items() if c in by_id and r in by_id and c != r}

@@ -22,6 +22,7 @@ VENDORED = {"cytoscape-3.34.4.min.js": "081591ab735b2b6a3b31a3c60f8f3a3e2fee8c92
 STATIC = ("graph.js", *VENDORED)
 APP_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
            "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+META_CSP = APP_CSP.replace("; frame-ancestors 'none'", "")  # a <meta> policy cannot hold frame-ancestors
 SECURITY_HEADERS = {"Content-Security-Policy": APP_CSP, "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
                     "Cache-Control": "no-store"}
@@ -88,7 +89,7 @@ def create_app(db: str | Path, host: str = "127.0.0.1", port: int = 8765, limits
         return Store(db, readonly=True)
 
     def render(name: str, **ctx) -> HTMLResponse:
-        html = env.get_template(name).render(csp=APP_CSP, css="", stylesheet="/static/style.css", **ctx)
+        html = env.get_template(name).render(csp=META_CSP, css="", stylesheet="/static/style.css", **ctx)
         return HTMLResponse(html)
 
     def split_json(ident: str) -> tuple[str, bool]:
