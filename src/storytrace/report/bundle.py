@@ -226,6 +226,7 @@ def _claim_groups(analysis, sid, members, articles, index, limits) -> list[dict]
                                 "ref": index.ref(aid, get(c, "span"))})
         member_rows.sort(key=lambda m: (time_key(m["published"]), m["article"], m["claim"]))
         rows.append({"id": get(g, "id"), "subject": get(g, "subject", ""), "verdict": get(g, "verdict", ""),
+                     "values": _grouped(member_rows, lambda m: (" ".join(m["text"].split()).lower(), m["attributed_to"] or ""))[:limits.variants],
                      "explanation": get(g, "explanation", ""),
                      "independent_origins": get(g, "independent_origins"), "members": member_rows[:limits.variants],
                      "members_total": len(member_rows)})
@@ -271,11 +272,23 @@ def _quote_groups(analysis, sid, members, articles, index, limits) -> list[dict]
                              "diff": diff, "ref": index.ref(aid, get(q, "span"))})
         variants.sort(key=lambda v: (time_key(v["published"]), v["article"], v["quote"] or ""))
         rows.append({"id": g["id"], "speaker": g["speaker"] or "(unattributed)", "canonical": g["canonical"],
+                     "versions": _grouped(variants, lambda v: " ".join(v["text"].split()))[:limits.variants],
                      "independent_origins": g["independent_origins"],
                      "outlets": len({v["source"] for v in variants}),
                      "variants": variants[:limits.variants], "variants_total": len(variants)})
     rows.sort(key=lambda r: (-len(r["variants"]), r["speaker"], r["canonical"]))
     return rows[:limits.quote_groups]
+
+
+def _grouped(items: list[dict], key) -> list[dict]:
+    """Identical values said by several outlets, as one row each: {first item, outlets: [...]}."""
+    groups: dict = {}
+    for it in items:
+        groups.setdefault(key(it), []).append(it)
+    rows = [{**its[0], "outlets": [{"source": i["source"], "ref": i["ref"], "published": i["published"]} for i in its],
+             "count": len(its)} for its in groups.values()]
+    rows.sort(key=lambda r: (-r["count"], time_key(r["published"])))
+    return rows
 
 
 def _link_row(lk: Any, articles: Mapping) -> dict:

@@ -46,6 +46,17 @@ def cssname(value: Any) -> str:
     return re.sub(r"[^a-z0-9_-]", "-", str(value or "").lower())[:60]
 
 
+def when(value: Any) -> str:
+    """An ISO time as a person reads it: '1 Mar 2026 08:00 UTC' (dates alone stay dates)."""
+    from ..stages.reuse import parse_time
+
+    t = parse_time(value) if isinstance(value, str) else None
+    if not t:
+        return value or "undated"
+    fmt = "%-d %b %Y %H:%M UTC" if t[1] else "%-d %b %Y"
+    return t[0].strftime(fmt)
+
+
 def make_env(extra_loader=None):
     import jinja2
 
@@ -55,6 +66,7 @@ def make_env(extra_loader=None):
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              finalize=strip_controls, trim_blocks=False, lstrip_blocks=False)
     env.filters["cssname"] = cssname
+    env.filters["when"] = when
     return env
 
 

@@ -174,6 +174,6 @@ def timeline_svg(dossier: dict, width: int = 960, bins: int = 48) -> str:
     for t, anchor_, x in ((t0, "start", 30), (t1, "end", width - 30)):
         label = datetime.fromtimestamp(t, timezone.utc).strftime("%d %b %Y %H:%M UTC")
         out.append(f'<text x="{x}" y="100" text-anchor="{anchor_}" class="axis">{esc(label)}</text>')
-    out.append(f'<text x="{width - 30}" y="12" text-anchor="end" class="axis">peak {peak} per bar; '
+    out.append(f'<text x="{width / 2:.0f}" y="100" text-anchor="middle" class="axis">tallest bar: {peak} article(s); '
                f'{len(dated)} dated of {len(arts)}</text></svg>')
     return "".join(out)

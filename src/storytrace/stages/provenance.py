@@ -203,7 +203,7 @@ def trace_provenance(story_id: str, articles: list[Article], duplicate_of: Mappi
     for i in ids:
         by_source: dict[str, list[Attribution]] = {}
         for at in credits[i]:
-            by_source.setdefault(at.source, []).append(at)
+            by_source.setdefault(_story_outlet(at.source, outlet), []).append(at)
         for source, ats in sorted(by_source.items()):
             target = _credited_article(i, source, ids, outlet, by_id, reuse_words, rank, dup)
             links.append(Link(i, target, "cites", to_source=source, cue=ats[0].cue,
@@ -239,6 +239,12 @@ def _common_source(al: Alignment, sources_of: dict[str, dict[str, Alignment]],
         if both and outlet[x] not in credited[y] and outlet[y] not in credited[x]:
             return "source:" + sorted(both)[0]
     return None
+
+
+def _story_outlet(source: str, outlet: Mapping[str, str | None]) -> str:
+    """A short credit ("the Courier") as the story's one outlet it names ("Coastline Courier")."""
+    matches = sorted({o for o in outlet.values() if o and same_outlet(source, o)})
+    return matches[0] if len(matches) == 1 else source
 
 
 def _credited_article(citing: str, source: str, ids: list[str], outlet: dict[str, str | None],
