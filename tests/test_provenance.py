@@ -136,3 +136,28 @@ def test_seeds_derive_from_one_outside_origin():
     assert [(lk.kind, lk.extra["common_source"]) for lk in shared] == [("shares-text", "quoted speech")]
     assert prov.origins == [] and prov.origin_sources == ["BBC"]
     assert independent_origins(["at", "ns"], prov.origin_of) == 1
+
+
+WIRE = ("HALVARD, May 2 (NPA) - Flooding closed the main road into Halvard on Friday after the river "
+        "burst its banks overnight, officials said. About 300 homes were evacuated and two bridges were shut.")
+
+
+def test_wire_acronym_credits_the_agency_and_short_credits_name_the_outlet():
+    wire = Article(id="w", text=WIRE, source="Northmoor Press Agency", published="2025-05-02T08:00:00")
+    copy = Article(id="c", text=WIRE + " The council opened a rest centre.", source="Halvard Gazette",
+                   published="2025-05-02T10:00:00")
+    local = Article(id="l", text="Flood water reached the market square, the Halvard Gazette reported. "
+                                 "Residents told the Gazette they had no warning. According to the Gazette, "
+                                 "the council opened a rest centre.", source="Lowmoor Times",
+                    published="2025-05-02T12:00:00")
+    prov = trace_provenance("s", [wire, copy, local], {"c": "w"})
+    cites = {(lk.from_, lk.to, lk.to_source) for lk in prov.links if lk.kind == "cites"}
+    assert ("c", "w", "Northmoor Press Agency") in cites  # "(NPA) -" is the agency's dateline
+    assert not any(f == "w" for f, _, _ in cites)  # the agency's own dateline is no credit
+    assert [(t, s) for f, t, s in cites if f == "l"] == [("c", "Halvard Gazette")]  # one outlet, one link
+
+
+def test_outlet_calling_itself_by_its_last_word_is_not_a_credit():
+    art = Article(id="t", text="\"We were lucky,\" the mayor told the Times on Monday.", source="Lowmoor Times")
+    prov = trace_provenance("s", [art], {})
+    assert not [lk for lk in prov.links if lk.kind == "cites"]
