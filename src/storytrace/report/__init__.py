@@ -65,10 +65,9 @@ def write_story_files(folder: Path, d: dict, links_of: dict, articles: dict, lim
 
 def split_by_story(analysis: Any) -> dict[str, dict]:
     """Each story's own records, bucketed in one pass (so many stories never cost stories x records)."""
-    story_of = {get(a, "id"): get(a, "story") for a in get(analysis, "articles", [])}
-    for s in get(analysis, "stories", []):
-        for aid in get(s, "articles", []):
-            story_of.setdefault(aid, get(s, "id"))
+    story_of = {aid: get(s, "id") for s in get(analysis, "stories", []) for aid in get(s, "articles", [])}
+    for a in get(analysis, "articles", []):
+        story_of.setdefault(get(a, "id"), get(a, "story"))
     parts: dict[str, dict] = {}
 
     def part(sid):

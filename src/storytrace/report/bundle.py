@@ -156,7 +156,8 @@ def story_dossier(analysis: Any, story: Any, limits: Limits = Limits()) -> dict[
         "claim_groups": _claim_groups(analysis, sid, members, all_articles, index, limits),
         "claim_groups_total": sum(1 for g in get(analysis, "claim_groups", []) if get(g, "story") == sid),
         "quote_groups": _quote_groups(analysis, sid, members, all_articles, index, limits),
-        "links": [_link_row(lk, all_articles) for lk in links],
+        "links": sorted((_link_row(lk, all_articles) for lk in links),
+                        key=lambda r: (r["from"] or "", r["to"] or "", r["kind"], r["to_source"] or "", r["cue"] or "")),
     }
 
 
