@@ -54,17 +54,84 @@ def extract_quotes(article: Article) -> list[Quote]:
             sp = before
         else:
             sp = after or before
+        how = "cue" if sp else ""
+        if sp is None and found and found[-1][1] is not None and _same_sentence(text, found[-1][0], m):
+            # 'X said the goal was not to "make A" but to "make B"': one attribution for both.
+            sp, how = found[-1][1], "same sentence"
+        if sp is None:
+            sp = _speaker_unsure(text, m, marks, paras, lead)
+            how = "parse" if sp else ""
         # A quote split by its attribution: "I think," he said, "that we will win."
         if (sp is not None and after is sp and i + 1 < len(marks)
                 and inner.rstrip().endswith(",") and _is_split(text, m, marks[i + 1], after)):
             nxt = marks[i + 1]
             m = Marked(m.start, nxt.end, m.parts + nxt.parts, nxt.closed)
             i += 1
-        found.append((m, sp, "cue" if sp else ""))
+        found.append((m, sp, how))
         prev_end = m.end
         i += 1
     quotes = _resolve(article, text, paras, found)
     return sorted(quotes, key=lambda q: (q.span, q.id))
+
+
+def _same_sentence(text: str, first: Marked, second: Marked) -> bool:
+    """No sentence boundary or paragraph break between two quotations."""
+    between = text[first.end:second.start]
+    if "\n" in between or re.search(r"[.!?…]\s*$", text[first.start:first.end - 1]) and \
+            re.match(r"\s+[\"'“‘«(]?[A-Z0-9]", between + text[second.start:second.start + 2]):
+        return False
+    return next(_real_boundaries(text, first.end, second.start), None) is None
+
+
+def _sentence_end(text: str, m: Marked) -> int:
+    """End of the sentence holding the quotation ``m`` (its own closing stop may end it)."""
+    for b in _real_boundaries(text, max(m.start + 1, m.end - 3), len(text)):
+        if b.start() >= m.end - 3:
+            return b.start() + 1 if text[b.start()] != "\n" else b.start()
+    return len(text)
+
+
+def _speaker_unsure(text: str, m: Marked, marks: list[Marked], paras, lead) -> Speaker | None:
+    """The rules found no speaker. When the sentence still reports speech (a speech verb
+    outside the quotes, or a colon before the quote), ask the dependency parser; a quote
+    opening a paragraph may be introduced by the previous one ("Cruz continued:")."""
+    from .speaker_parse import SPEECH_VERBS, speaker_from_parse
+
+    if lead[1] <= lead[0] or not text[lead[0]:lead[1]].strip():
+        intro = _colon_intro(text, m.start, paras)
+        if intro is None:
+            return None
+        sp = speaker_before_quote(text, *intro)
+        if sp is not None:
+            return sp
+        return speaker_from_parse(text, intro[0], intro[1], intro[1], [])
+    start = _sentence_start(text, m.start, _para_start(paras, m.start))
+    end = _sentence_end(text, m)
+    inside = [(q.start, q.end) for q in marks if q.end > start and q.start < end]
+    outside = list(text[start:end])
+    for qs, qe in inside:
+        for k in range(max(qs, start), min(qe, end)):
+            outside[k - start] = " "
+    words = set(re.findall(r"[a-z]+", "".join(outside)))
+    if not (words & SPEECH_VERBS) and not re.search(r":\s*$", text[lead[0]:lead[1]]):
+        return None
+    return speaker_from_parse(text, start, end, m.start, inside)
+
+
+def _para_start(paras, pos: int) -> int:
+    k = _para_index(paras, pos)
+    return paras[k][0] if k >= 0 else 0
+
+
+def _colon_intro(text: str, pos: int, paras) -> tuple[int, int] | None:
+    """The sentence ending in a colon right before a quotation that opens its paragraph."""
+    k = _para_index(paras, pos)
+    if k <= 0 or paras[k][0] != pos:
+        return None
+    ps, pe = paras[k - 1]
+    if not text[ps:pe].rstrip().endswith(":"):
+        return None
+    return _sentence_start(text, pe - 1, ps), pe
 
 
 def _sentence_start(text: str, pos: int, floor: int) -> int:
