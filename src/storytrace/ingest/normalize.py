@@ -5,6 +5,7 @@ import json
 import math
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,13 @@ def detect_language(text: str) -> str | None:
     sample = text[:1000]  # enough for a reliable guess; classify cost grows with length
     if len(re.findall(r"\w+", sample)) < 3:
         return None
+    return _classify(sample)
+
+
+@lru_cache(maxsize=8192)
+def _classify(sample: str) -> str:
+    # Cached: syndicated copies share their opening, and 100,000 copies of one wire story
+    # should cost one classification, not 100,000.
     import py3langid  # loads its bundled model on first use; no download
 
     lang, _score = py3langid.classify(sample)
