@@ -31,7 +31,7 @@ def test_every_table_in_every_format_agrees(db, tmp_path, table):
     export_table(db, table, "parquet", tmp_path / "t.parquet")
     pq_rows = pq.read_table(tmp_path / "t.parquet").to_pylist()
     assert len(csv_rows) == len(pq_rows) == n
-    assert [r["id"] for r in rows] == [r["id"] for r in csv_rows] == [r["id"] for r in pq_rows]
+    assert [str(r["id"]) for r in rows] == [r["id"] for r in csv_rows] == [str(r["id"]) for r in pq_rows]
 
 
 def test_rows_use_contract_names(db, tmp_path):
