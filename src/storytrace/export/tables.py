@@ -39,7 +39,7 @@ FORMATS = ("jsonl", "csv", "parquet")
 GRAPH_FORMATS = ("gexf", "graphml")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls; tab, CR, LF stay
 
 
 def csv_cell(value: Any) -> Any:
@@ -53,6 +53,18 @@ def csv_cell(value: Any) -> Any:
         if value.startswith(_FORMULA_START):
             return "'" + value
     return value
+
+
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def jsonl_line(row: dict) -> str:
+    """One JSON record on one line for every reader: C1 NEL and Unicode line separators,
+    which ``str.splitlines`` and some JSON readers treat as line ends, are escaped too."""
+    line = json.dumps(row, ensure_ascii=False)
+    for ch, repl in _LINE_BREAKERS.items():  # these only ever occur inside JSON strings
+        line = line.replace(ch, repl)
+    return line
 
 
 def iter_rows(db: str | Path, table: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
@@ -89,7 +101,7 @@ def write_table(db: str | Path, table: str, fmt: str, out: BinaryIO) -> int:
     n = 0
     if fmt == "jsonl":
         for row in rows:
-            out.write((json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8", "surrogatepass"))
+            out.write((jsonl_line(row) + "\n").encode("utf-8", "surrogatepass"))
             n += 1
     elif fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8", errors="replace", newline="", write_through=True)

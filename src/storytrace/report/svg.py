@@ -4,6 +4,7 @@ string from an article passes through ``esc``.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html import escape
 from typing import Any
@@ -21,8 +22,12 @@ OUTSIDE_LANE = "credited, not in corpus"
 OTHER_LANE = "other outlets"
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def esc(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    """Escaped for HTML/SVG text and attributes, control characters dropped."""
+    return escape(_CONTROL.sub("", "" if value is None else str(value)), quote=True)
 
 
 def _short(text: str | None, n: int = 28) -> str:
