@@ -57,6 +57,12 @@ _AUX = r"(?:(?:has|have|had|was|were|is|would|will|could|also|later|then|once)\s
 _ROLE_END = re.compile(r"[.;!?]|\s+(?:who|which|that|and|but|in a|on \w+day|at a|during)\b")
 
 
+# Words that can sit between a quote and a name without being a speech verb.
+_NOT_CUE = {"between", "from", "with", "against", "for", "by", "to", "of", "about", "at", "in",
+            "on", "than", "like", "including", "and", "or", "but", "as", "after", "before",
+            "toward", "towards", "over", "under", "into", "onto", "upon", "unlike", "versus"}
+
+
 @dataclass
 class Speaker:
     text: str  # the speaker as written (a name, a pronoun or an unnamed noun phrase)
@@ -127,7 +133,8 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
     # "..." dijo Burtón. / "..." insists Burton.: a verb and a name closing the sentence,
     # whatever the verb (other languages, rarer verbs).
     m = re.match(rf"\s*,?\s*(?P<cue>[^\W\d_A-Z][^\W\d_]+)\s+(?P<np>{_NAME})\s*[.!]?\s*$", seg)
-    if m:
+    if m and re.search(r"[,!?][\"'”’»]$", text[max(0, start - 3):start]) \
+            and m.group("cue").lower() not in _NOT_CUE:
         span = _trim_name(text, start + m.start("np"), start + m.end("np"))
         if span and is_name(text[span[0]:span[1]]):
             return Speaker(text[span[0]:span[1]], span, m.group("cue"),
@@ -163,7 +170,21 @@ def speaker_before_quote(text: str, start: int, end: int) -> Speaker | None:
             sp.cue, sp.cue_span = "according to", (start + m.start(), start + m.start("np"))
             return sp
     best: Speaker | None = None
+    # "Stated Stone:" / "Said Dorothy Poynter, who ...,": a capitalised cue opening the
+    # sentence, then the speaker.
+    m = re.match(rf"\s*(?P<cue>[A-Z][a-z]+)\s+(?P<np>{_NAME})", seg)
+    if m and m.group("cue").lower() in CUE_WORDS and m.group("cue").lower() not in _LISTENER_VERBS \
+            and not m.group("cue").lower().endswith("ing"):
+        span = _trim_name(text, start + m.start("np"), start + m.end("np"))
+        if span and is_name(text[span[0]:span[1]]):
+            best = Speaker(text[span[0]:span[1]], span, m.group("cue"),
+                           (start + m.start("cue"), start + m.end("cue")),
+                           _role_after(text, span[1], end))
     for m in re.finditer(rf"\b(?P<cue>{_CUE}|quoted as saying)\b", seg):
+        if m.group("cue").endswith("ing") and m.group("cue") != "quoted as saying":
+            # ", saying ..." / ", telling reporters": the subject is the main clause's,
+            # often far away; an earlier cue or the parser finds it, never the words before.
+            continue
         before = seg[:m.start()]
         # The subject: the words before the cue back to a clause boundary.
         b = re.search(rf"(?P<np>[^,.;:!?\"“”«»]{{1,90}}?)\s+{_AUX}*{_ADVERBS}?(?:been\s+)?$", before)

@@ -21,6 +21,9 @@ _TITLE_CUES = re.compile(
     r"movie|show|series|song|album|play|programme|program|documentary|headline|slogan|hashtag|"
     r"term|phrase|word|words|so-called|known as|episode|column|article|op-ed|report)"
     r"(?:\s+(?:is|was|are|were|of|as))?\s*$", re.I)
+# Words right before a name of a show, work or group: "on CNN's", "star of", "film,".
+_TITLE_BEFORE = re.compile(r"(?:['’]s|\b(?:on|of|at|in|for|from|film|show|book|program|programme|"
+                           r"series|network|channel|newspaper|magazine|website|movie),?)\s*$", re.I)
 _SENT_BOUNDARY = re.compile(r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n")
 _NON_PERSON = re.compile(r"\b(?:report|statement|study|agency|ministry|newspaper|paper|survey|"
                          r"poll|document|letter|release|website|bbc|cnn|reuters)\b", re.I)
@@ -144,7 +147,10 @@ def _sentence_start(text: str, pos: int, floor: int) -> int:
 
 def _real_boundaries(text: str, start: int, end: int):
     """Sentence boundaries, skipping the full stop of a title or initial ("Col. Ryan")."""
-    for m in _SENT_BOUNDARY.finditer(text, start, end):
+    # Scan past ``end`` so the lookahead sees the opening mark of a quote starting there.
+    for m in _SENT_BOUNDARY.finditer(text, start):
+        if m.start() >= end:
+            break
         if text[m.start()] == ".":
             word = re.search(r"(\w+)$", text[max(start, m.start() - 20):m.start()])
             if word and (word.group(1).lower() in TITLES or len(word.group(1)) == 1):
@@ -177,6 +183,10 @@ def _is_title_or_scare(text: str, m: Marked, inner: str, lead: tuple[int, int]) 
     content = [w for w in words if w.lower() not in _MINOR_WORDS]
     if content and all(w[0].isupper() for w in content) and not punct_end and n <= 10:
         return True  # a title-cased name of a work or event
+    if (content and all(w[0].isupper() for w in content) and n <= 6
+            and not re.search(r"[!?]", inner) and _TITLE_BEFORE.search(before)):
+        # News puts the comma inside the marks: on CNN's "New Day," / founder of "X Group."
+        return True
     return False
 
 

@@ -72,11 +72,15 @@ def speaker_from_parse(text: str, start: int, end: int, quote_start: int,
         return any(s <= tok.idx < e for s, e in inside)
 
     q_rel = quote_start - start
+    q_end = next((e for s, e in inside if s == q_rel), q_rel + 1)
     verbs = [t for t in doc if not quoted(t) and t.pos_ in ("VERB", "AUX")
              and t.lower_ in SPEECH_VERBS]
     before = [t for t in verbs if t.idx < q_rel]
     after = [t for t in verbs if t.idx >= q_rel]
-    if before:
+    governor = _governor(doc, q_rel, q_end, quoted)
+    if governor is not None:
+        cue = governor  # the verb the quotation hangs from in the tree
+    elif before:
         cue = before[-1]  # the nearest speech verb before the quote
     elif after:
         cue = after[0]
@@ -95,6 +99,32 @@ def speaker_from_parse(text: str, start: int, end: int, quote_start: int,
         sp.cue = cue.text
         sp.cue_span = (start + cue.idx, start + cue.idx + len(cue.text))
     return sp
+
+
+def _governor(doc, q_start: int, q_end: int, quoted):
+    """The verb outside the quotation that governs it: a speech verb among its ancestors,
+    else, for a quoted clause ("Hillary shot back, "I suppose ..."), the verb it hangs from."""
+    toks = [t for t in doc if q_start <= t.idx < q_end]
+    if not toks:
+        return None
+    root = next((t for t in toks if not (q_start <= t.head.idx < q_end) or t.head is t), None)
+    if root is None:
+        return None
+    chain = []
+    tok = root
+    for _ in range(6):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if not quoted(tok):
+            chain.append(tok)
+    for t in chain:
+        if t.pos_ in ("VERB", "AUX") and t.lower_ in SPEECH_VERBS:
+            return t
+    clause = root.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJECT_DEPS for c in root.children)
+    if clause and chain and chain[0].pos_ == "VERB" and root.dep_ in ("ccomp", "parataxis", "dobj"):
+        return chain[0]
+    return None
 
 
 def _subject_of(verb):
