@@ -7,6 +7,7 @@ paragraph when that sentence announced it ("X has admitted the part it played. S
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SPEECH = (r"said|says|say|told|tells|tell|reported|reports|report|claimed|claims|claim|stated|states|"
           r"announced|announces|admitted|admits|confirmed|confirms|estimated|estimates|added|adds|"
@@ -14,6 +15,7 @@ SPEECH = (r"said|says|say|told|tells|tell|reported|reports|report|claimed|claims
           r"explained|noted|notes|believed|believes|counted|recorded|put\s+the\s+(?:figure|number|toll|total)|was\s+quoted\s+as\s+saying|"
           r"quoted")
 _SPEECH_RE = re.compile(rf"\b(?:(?:has|have|had|was|were)\s+)?(?:also\s+|publicly\s+|later\s+)?(?P<v>{SPEECH})\b")
+_CUE_ANCHOR = re.compile(rf"\b(?:{SPEECH}|according)\b")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:“”\"]{2,80})", re.I)
 _AFTER_VERB = re.compile(r"\s+(?P<np>(?:the\s+)?(?:[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|the|for))*)")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "one"}
@@ -42,22 +44,34 @@ def _clean_np(np: str) -> str | None:
 def speaker_in(sentence: str, number_pos: int) -> tuple[str | None, str | None]:
     """(speaker as written, verb) for the cue nearest the number in one sentence."""
     best: tuple[int, str, str] | None = None
+    for pos, np, verb in cues_in(sentence):
+        d = abs(pos - number_pos)
+        if best is None or d < best[0]:
+            best = (d, np, verb)
+    return (best[1], best[2]) if best else (None, None)
+
+
+@lru_cache(maxsize=512)
+def cues_in(sentence: str) -> tuple[tuple[int, str, str], ...]:
+    """Every attribution cue in a sentence: (position, speaker as written, verb)."""
+    if not _CUE_ANCHOR.search(sentence):
+        return ()
+    cues: list[tuple[int, str, str]] = []
     for m in _ACCORDING.finditer(sentence):
         np = _clean_np(m.group("np"))
         if np:
-            d = abs(m.start() - number_pos)
-            if best is None or d < best[0]:
-                best = (d, np, "according to")
+            cues.append((m.start(), np, "according to"))
     quoted = [(q.start(), q.end()) for q in _QUOTED.finditer(sentence)]
     matches = list(_SPEECH_RE.finditer(sentence))
     outside = [m for m in matches if not any(s <= m.start() < e for s, e in quoted)]
     for m in outside or matches:  # a cue outside the quotation marks speaks for what is inside
         verb = m.group("v")
         np = None
-        if re.search(r"\b(?:the|a|an|this|that|its|their|his|her|of|BBC's)\s*$", sentence[:m.start()], re.I) \
+        before = sentence[max(0, m.start() - 12):m.start()]
+        if re.search(r"\b(?:the|a|an|this|that|its|their|his|her|of|BBC's)\s*$", before, re.I) \
                 and not m.group().lower().startswith(("has", "have", "had", "was", "were")):
             continue  # "the report said": 'report' is a noun here
-        if re.search(r"\b(?:but|and|or)\s*$", sentence[:m.start()]):
+        if re.search(r"\b(?:but|and|or)\s*$", before):
             continue  # "... were promised X but told ...": the subject is elided
         # subject before the verb, back to the clause start
         head = sentence[:m.start()]
@@ -78,14 +92,11 @@ def speaker_in(sentence: str, number_pos: int) -> tuple[str | None, str | None]:
         if np is None:
             # "..., said Colonel Ryan Dillon", "told Reuters" has the subject before, not after
             am = _AFTER_VERB.match(sentence, m.end())
-            if am and re.search(r"[,”\"’']\s*$", head):
+            if am and re.search(r"[,”\"’']\s*$", head[-3:]):
                 np = _clean_np(am.group("np"))
-        if not np:
-            continue
-        d = abs(m.start() - number_pos)
-        if best is None or d < best[0]:
-            best = (d, np, verb)
-    return (best[1], best[2]) if best else (None, None)
+        if np:
+            cues.append((m.start(), np, verb))
+    return tuple(cues)
 
 
 def is_pronoun(name: str | None) -> bool:
@@ -119,9 +130,8 @@ class Attributor:
         self.prev: tuple[int, int, str, str] | None = None  # (index, paragraph, name, verb)
 
     def sentence(self, index: int, paragraph: int, text: str) -> None:
-        """Record the sentence's own cue (for the next sentences), before its numbers are read."""
-        name, verb = speaker_in(text, len(text))
-        self._current = (index, paragraph, name, verb)
+        """Start a sentence; its own cue is read only when a later sentence needs it."""
+        self._current = (index, paragraph, text)
         self._has_figures = False
 
     def figures_seen(self) -> None:
@@ -129,23 +139,36 @@ class Attributor:
         self._has_figures = True
 
     def attribute(self, text: str, number_pos: int) -> str | None:
-        index, paragraph, _, _ = self._current
+        index, paragraph, _ = self._current
         name, verb = speaker_in(text, number_pos)
         if name and is_pronoun(name):
+            prev = self._prev_cue()
+            if prev and prev[0] == index - 1:
+                return prev[2]
             if self.last_named and index - self.last_named[0] <= 2:
                 return self.last_named[1]
             return None
         if name:
             return name
-        if self.prev and self.prev[0] == index - 1 and self.prev[1] == paragraph and \
-                self.prev[3] in _ANNOUNCE and not is_pronoun(self.prev[2]):
-            return self.prev[2]
+        prev = self._prev_cue()
+        if prev and prev[0] == index - 1 and prev[1] == paragraph and \
+                prev[3] in _ANNOUNCE and not is_pronoun(prev[2]):
+            return prev[2]
         return None
 
+    def _prev_cue(self):
+        if self.prev is not None and len(self.prev) == 3:  # (index, paragraph, text): read it now
+            index, paragraph, text = self.prev
+            name, verb = speaker_in(text, len(text))
+            self.prev = (index, paragraph, name, verb) if name and not is_pronoun(name) else None
+        return self.prev
+
     def done(self) -> None:
-        index, paragraph, name, verb = self._current
-        if name and not is_pronoun(name):
-            self.last_named = (index, name)
-            self.prev = None if self._has_figures else (index, paragraph, name, verb)
+        index, paragraph, text = self._current
+        if self._has_figures:
+            name, _ = speaker_in(text, len(text))
+            if name and not is_pronoun(name):
+                self.last_named = (index, name)
+            self.prev = None  # its cue was for its own figures
         else:
-            self.prev = None
+            self.prev = (index, paragraph, text)

@@ -13,7 +13,7 @@ import re
 from ..ids import make_id
 from ..model import Article, Claim, Quote
 from ..text import paragraphs, sentences
-from .claim_numbers import NumberExpr, find_numbers
+from .claim_numbers import NumberExpr, find_numbers, has_figures
 from .claim_sources import Attributor
 from .claim_subjects import (HYPERNYM, Phrase, event_just_after, event_just_before, find_event, is_subset,
                              noun_phrase_after, noun_phrase_before, normalise_subject,
@@ -39,6 +39,8 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     index = 0
     tagger = _LazyTagger()
     for p_idx, (ps, pe) in enumerate(paragraphs(text)):
+        if not has_figures(text, ps, pe):
+            continue  # most paragraphs hold no figure: skip them before splitting sentences
         for ss, se in sentences(text, ps, pe):
             sentence = text[ss:se]
             attributor.sentence(index, p_idx, sentence)
