@@ -110,12 +110,21 @@ class SentenceIndex:
 
 
 def word_diff(base: str, other: str) -> list[tuple[str, str]]:
-    """Word-level diff as (op, text) pieces, op in equal|insert|delete."""
+    """Word-level diff as (op, text) pieces, op in equal|insert|delete.
+
+    Words are compared without case and surrounding punctuation (a quote that loses its
+    full stop is not altered); the pieces show ``other``'s words as written.
+    """
     a, b = re.findall(r"\S+", base or ""), re.findall(r"\S+", other or "")
+
+    def key(w: str) -> str:
+        return re.sub(r"^\W+|\W+$", "", w.lower().replace("’", "'")) or w
+
     out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    sm = difflib.SequenceMatcher(None, [key(w) for w in a], [key(w) for w in b], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
-            out.append(("equal", " ".join(a[i1:i2])))
+            out.append(("equal", " ".join(b[j1:j2])))
         if op in ("delete", "replace"):
             out.append(("delete", " ".join(a[i1:i2])))
         if op in ("insert", "replace"):

@@ -151,7 +151,7 @@ def story_context(d: dict, link, limits: Limits, graph_href=None) -> dict:
     verdicts: dict[str, int] = {}
     for g in d["claim_groups"]:
         verdicts[g["verdict"]] = verdicts.get(g["verdict"], 0) + 1
-    altered = sum(1 for q in d["quote_groups"] for v in q["variants"] if v["fidelity"] not in ("exact", None))
+    altered = sum(1 for q in d["quote_groups"] for v in q["variants"] if v["fidelity"] not in ("exact", "verbatim", "identical", None))
     layout = graph_layout(d, limits)
     return {"d": d, "link": link, "verdicts": verdicts, "altered": altered, "layout": layout,
             "graph_svg": Markup(provenance_svg(layout, graph_href)), "timeline_svg": Markup(timeline_svg(d)),

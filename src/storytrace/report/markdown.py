@@ -49,7 +49,7 @@ def render_markdown(d: dict, list_limit: int = 200) -> str:
     pages = {a["id"]: a["page"] for a in d["articles"]}
     origins_n = d["counts"]["origins"] + len(d.get("origin_sources") or [])
     lines = [f"# {md(d['title'])}", "",
-             f"Story `{md(d['id'])}` · {d['counts']['articles']} articles from {d['counts']['outlets']} outlets · "
+             f"Story {md(d['id'])} · {d['counts']['articles']} articles from {d['counts']['outlets']} outlets · "
              f"**{origins_n} independent origin{'s' if origins_n != 1 else ''}** · "
              f"{d['counts']['duplicates']} copies", ""]
     by_id = {a["id"]: a for a in d["articles"]}
