@@ -139,6 +139,19 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
         if span and is_name(text[span[0]:span[1]]):
             return Speaker(text[span[0]:span[1]], span, m.group("cue"),
                            (start + m.start("cue"), start + m.end("cue")))
+    # ""This is fantastic!" beamed Donald Hartley" / ""Go back," Trump barked": a quote that
+    # ends in , ! or ? inside its marks and then a past-tense verb next to a name is a
+    # dialogue tag, whatever the verb.
+    if re.search(r"[,!?][\"'”’»]$", text[max(0, start - 3):start]):
+        m = re.match(rf"\s*(?P<cue>[a-z]+ed)\s+(?P<np>{_NAME})", seg) or \
+            re.match(rf"\s*(?P<np>{_NAME}|he|she|they)\s+(?P<cue>[a-z]+ed)\b", seg)
+        if m and m.group("cue") not in _NOT_CUE:
+            span = _trim_name(text, start + m.start("np"), start + m.end("np"))
+            if span and (text[span[0]:span[1]] in ("he", "she", "they") or is_name(text[span[0]:span[1]])):
+                kind = "name" if is_name(text[span[0]:span[1]]) else "pronoun"
+                return Speaker(text[span[0]:span[1]], span, m.group("cue"),
+                               (start + m.start("cue"), start + m.end("cue")),
+                               _role_after(text, span[1], limit) if kind == "name" else None, kind)
     # ", he told the BBC" / ", Dillon said" / ", Richmond police said" / ", the report said"
     m = re.match(rf"\s*[,:—–-]?\s*(?P<np>[^,.;!?\"“”]{{1,80}}?)\s+{_AUX}*{_ADVERBS}?(?P<cue>{_CUE})\b", seg)
     if m:

@@ -47,7 +47,8 @@ def extract_quotes(article: Article) -> list[Quote]:
         sent_start = _sentence_start(text, m.start, prev_end)
         lead = (sent_start, m.start)
         trail_end = _trail_end(text, m.end, marks[i + 1].start if i + 1 < len(marks) else len(text))
-        if _is_title_or_scare(text, m, inner, lead):
+        if _is_title_or_scare(text, m, inner, lead) and not (
+                _short_partial(text, inner, lead) and _reported(text, m, lead, found)):
             i += 1
             continue
         ends_sentence = bool(re.search(r"[.!?…][\"'”’»)]*$", inner.rstrip()))
@@ -188,6 +189,20 @@ def _is_title_or_scare(text: str, m: Marked, inner: str, lead: tuple[int, int]) 
         # News puts the comma inside the marks: on CNN's "New Day," / founder of "X Group."
         return True
     return False
+
+
+def _short_partial(text: str, inner: str, lead: tuple[int, int]) -> bool:
+    """Three words in running text ("was "a total lightweight""): a quote only when the
+    sentence reports someone's words; a scare quote otherwise."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", inner)
+    return word_count(inner) == 3 and bool(words) and not all(w[0].isupper() for w in words) \
+        and not _TITLE_CUES.search(text[lead[0]:lead[1]])
+
+
+def _reported(text: str, m: Marked, lead: tuple[int, int], found) -> bool:
+    if found and found[-1][1] is not None and _same_sentence(text, found[-1][0], m):
+        return True
+    return lead[1] > lead[0] and speaker_before_quote(text, *lead) is not None
 
 
 def _is_split(text: str, first: Marked, second: Marked, sp: Speaker) -> bool:

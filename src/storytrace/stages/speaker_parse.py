@@ -110,6 +110,14 @@ def _governor(doc, q_start: int, q_end: int, quoted):
     root = next((t for t in toks if not (q_start <= t.head.idx < q_end) or t.head is t), None)
     if root is None:
         return None
+    if root.head is root:
+        # The quotation parsed as the main clause: the attribution hangs from it
+        # ("Hillary shot back, "I suppose ..."" / ""...," he said").
+        outside = [c for c in root.children if not quoted(c) and c.pos_ in ("VERB", "AUX")
+                   and c.dep_ in ("ccomp", "parataxis", "advcl", "conj")
+                   and any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+        speech = [c for c in outside if c.lower_ in SPEECH_VERBS]
+        return (speech or outside or [None])[0]
     chain = []
     tok = root
     for _ in range(6):
@@ -133,7 +141,7 @@ def _subject_of(verb):
     for _ in range(5):
         subs = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS]
         if subs:
-            return subs[0]
+            return min(subs, key=lambda c: abs(c.i - tok.i))  # the nearest, if misparsed twice
         if tok.dep_ == "relcl":  # "Beck, who has described ..."
             return tok.head
         if tok.dep_ in _CLIMB_DEPS and tok.head is not tok:
@@ -149,7 +157,8 @@ def _speaker_for(text: str, offset: int, subj) -> Speaker | None:
     if subj.tag_ == "WDT" or subj.lower_ in {"which", "that", "who"}:
         return None
     for child in subj.children:  # "her senior adviser, Jake Sullivan," -> Jake Sullivan
-        if child.dep_ == "appos" and child.pos_ == "PROPN":
+        if subj.pos_ != "PROPN" and child.dep_ == "appos" and child.pos_ == "PROPN" \
+                and len(child.text) > 2:
             subj = child
             break
     toks = [subj]
