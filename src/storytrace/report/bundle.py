@@ -11,6 +11,7 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 from ..ids import digest
@@ -38,7 +39,9 @@ class Limits:
 
 def get(obj: Any, name: str, default: Any = None) -> Any:
     """A field from a dataclass or a dict, ``default`` when missing or None."""
-    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    # dict first: the ABC check behind Mapping is slow and this runs for every field
+    value = obj.get(name) if isinstance(obj, dict) or (
+        not hasattr(obj, "__dataclass_fields__") and isinstance(obj, Mapping)) else getattr(obj, name, None)
     return default if value is None else value
 
 
@@ -110,6 +113,11 @@ class SentenceIndex:
 
 
 def word_diff(base: str, other: str) -> list[tuple[str, str]]:
+    return list(_word_diff(base or "", other or ""))
+
+
+@lru_cache(maxsize=4096)  # outlets repeat the same versions: diff each pair once
+def _word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
     """Word-level diff as (op, text) pieces, op in equal|insert|delete.
 
     Words are compared without case and surrounding punctuation (a quote that loses its
@@ -129,7 +137,7 @@ def word_diff(base: str, other: str) -> list[tuple[str, str]]:
             out.append(("delete", " ".join(a[i1:i2])))
         if op in ("insert", "replace"):
             out.append(("insert", " ".join(b[j1:j2])))
-    return out
+    return tuple(out)
 
 
 def story_dossier(analysis: Any, story: Any, limits: Limits = Limits()) -> dict[str, Any]:

@@ -149,7 +149,23 @@ def create_app(db: str | Path, host: str = "127.0.0.1", port: int = 8765, limits
         ctx["graph_src"] = f"/stories/{q(sid)}/graph.json"
         return render("web_story.html", **ctx)
 
+    cache: dict[tuple, dict] = {}
+
     def dossier_for(sid: str) -> dict:
+        """The story's dossier, cached until the store changes (the page and its graph share it)."""
+        try:
+            stamp = (db.stat().st_mtime_ns, Path(str(db) + "-wal").stat().st_mtime_ns
+                     if Path(str(db) + "-wal").exists() else 0)
+        except OSError:
+            raise HTTPException(404, "no store")
+        key = (sid, stamp)
+        if key not in cache:
+            if len(cache) >= 16:
+                cache.pop(next(iter(cache)))
+            cache[key] = build_dossier(sid)
+        return cache[key]
+
+    def build_dossier(sid: str) -> dict:
         with open_store() as store:
             loaded = load_story(store, sid)
         if loaded is None:
