@@ -136,13 +136,16 @@ def _date_ordinal(iso: str) -> float:
 
 def compatible_subgroups(members: list[Claim]) -> list[list[Claim]]:
     """Split intervals into sets that share a common value (greedy stabbing, deterministic)."""
-    rest = sorted(members, key=lambda c: (_interval(c)[1], _interval(c)[0], c.id))
+    iv = {c.id: _interval(c) for c in members}
+    rest = sorted(members, key=lambda c: (iv[c.id][1], iv[c.id][0], c.id))
     out = []
     while rest:
-        point = _interval(rest[0])[1]
-        take = [c for c in rest if _interval(c)[0] <= point]
+        point = iv[rest[0].id][1]  # the smallest upper end: every interval reaching it shares it
+        take, keep = [], []
+        for c in rest:
+            (take if iv[c.id][0] <= point else keep).append(c)
         out.append(take)
-        rest = [c for c in rest if _interval(c)[0] > point]
+        rest = keep
     return out
 
 
