@@ -9,7 +9,7 @@ import pytest
 
 from storytrace.model import Analysis, Article, Story
 from storytrace.settings import Settings
-from storytrace.report import Limits, story_dossier, write_reports
+from storytrace.report import Limits, write_reports
 from storytrace.report.bundle import word_diff
 from storytrace.report.html import static_csp
 from storytrace.report.sample import sample_analysis

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .bundle import Limits, article_marks, get, segments, sentence_anchor, span_of
+from .bundle import Limits, article_marks, get, segments, sentence_anchor
 from .svg import graph_layout, provenance_svg, timeline_svg
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -202,4 +202,4 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["render_story", "render_article_pages", "render_index", "static_csp", "story_slug", "span_of"]
+__all__ = ["render_story", "render_article_pages", "render_index", "static_csp", "story_slug"]
