@@ -1,21 +1,24 @@
-"""The same stages on every engine give identical results: in-process, a process pool, Dask."""
+"""The same stages on every engine give identical results: in-process, a process pool, and a
+real Dask LocalCluster with 2 workers. Compared as canonical dumps of the stores written."""
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
+from storytrace.engine import balanced_batches, get_engine
+from storytrace.engine.dump import canonical_dump
+from storytrace.engine.parts import read_part, write_part
 from storytrace.ingest import ingest
 from storytrace.pipeline import analyze_store
 from storytrace.settings import Settings
 from storytrace.store import Store
 
 
-def canonical(analysis) -> str:
-    return json.dumps(analysis.to_dict(), sort_keys=True, default=str)
-
-
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory, demo_dir):
-    db = tmp_path_factory.mktemp("eng") / "s.db"
+def demo_store(tmp_path_factory):
+    demo_dir = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+    db = tmp_path_factory.mktemp("eng") / "ingested.db"
     with Store(db) as store:
         run = store.begin_run("ingest", [str(demo_dir)])
         ingest([str(demo_dir)], store, run, Settings())
@@ -23,24 +26,60 @@ def demo_store(tmp_path_factory, demo_dir):
     return db
 
 
-def run_engine(db, **kwargs) -> str:
+def run_engine(ingested, tmp_path, name, **kwargs) -> tuple[str, str]:
+    """Analyse a copy of the ingested store; (canonical dump of the store, analysis JSON)."""
+    db = tmp_path / f"{name}.db"
+    shutil.copy(ingested, db)
     with Store(db) as store:
-        return canonical(analyze_store(store, Settings(), **kwargs))
+        analysis = analyze_store(store, Settings(), **kwargs)
+        store.write_analysis(analysis)
+    return canonical_dump(db), json.dumps(analysis.to_dict(), sort_keys=True, default=str)
 
 
-def test_local_pool_matches_in_process(demo_store, monkeypatch):
+@pytest.fixture(scope="module")
+def in_process(demo_store, tmp_path_factory):
+    return run_engine(demo_store, tmp_path_factory.mktemp("single"), "single", engine="local", workers=1)
+
+
+def test_in_process_run_has_results(in_process):
+    dump, _ = in_process
+    tables = {line.split("\t", 1)[0] for line in dump.splitlines()}
+    assert {"articles", "stories", "links", "quotes", "claims", "claim_groups"} <= tables
+
+
+def test_local_pool_matches_in_process(demo_store, in_process, tmp_path, monkeypatch):
     import storytrace.engine.local as local
-    single = run_engine(demo_store, engine="local", workers=1)
     monkeypatch.setattr(local, "MIN_ARTICLES_FOR_POOL", 1)
     monkeypatch.setattr(local, "CHUNK", 3)
-    pooled = run_engine(demo_store, engine="local", workers=2)
-    assert pooled == single
+    assert run_engine(demo_store, tmp_path, "pool", engine="local", workers=2) == in_process
 
 
-def test_dask_local_cluster_matches_local(demo_store, monkeypatch):
+def test_dask_local_cluster_matches_local(demo_store, in_process, tmp_path, monkeypatch):
     pytest.importorskip("dask.distributed")
     import storytrace.engine.dask as dask_engine
     monkeypatch.setattr(dask_engine, "CHUNK", 4)  # several tasks, so ordering is exercised
-    single = run_engine(demo_store, engine="local", workers=1)
-    on_dask = run_engine(demo_store, engine="dask", workers=2)
-    assert on_dask == single
+    on_dask = run_engine(demo_store, tmp_path, "dask", engine="dask", workers=2)
+    assert on_dask == in_process
+    assert not list(tmp_path.glob("dask.db.parts/**/*.pkl"))  # every part was loaded and removed
+
+
+def test_part_files_are_written_whole_and_read_once(tmp_path):
+    path = write_part(tmp_path / "parts", "part-000001.pkl", {"a": [1, 2, 3]})
+    assert [p.name for p in (tmp_path / "parts").iterdir()] == ["part-000001.pkl"]  # no temp left
+    assert read_part(path) == {"a": [1, 2, 3]}
+    assert not (tmp_path / "parts" / "part-000001.pkl").exists()
+
+
+def test_balanced_batches_cover_every_item_once_and_spread_cost():
+    costs = [10_000, 1, 1, 1, 2_500, 2_500, 2_500, 2_500, 5, 7]
+    batches = balanced_batches(costs, 2, 64)
+    assert sorted(i for b in batches for i in b) == list(range(len(costs)))
+    loads = sorted(sum(costs[i] for i in b) for b in batches)
+    assert loads == [10_007, 10_008]  # the big story alone with small ones, not with another big one
+    assert balanced_batches(costs, 2, 64) == batches  # deterministic
+
+
+def test_unknown_engine_is_a_usage_error():
+    from storytrace.errors import UsageError
+    with pytest.raises(UsageError):
+        get_engine("spark")

@@ -88,47 +88,84 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         for aid in story.articles:
             by_id[aid].story = story.id
 
-    # Per-article stages (quotes, opinion, claims) on the engine, in chunks.
-    with get_engine(engine, workers=workers, scheduler=scheduler) as run:
+    # Per-article stages (quotes, opinion, claims), then per-story stages, on the engine.
+    with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run:
         per_article = run.map_articles(articles, settings, progress)
-    analysis = Analysis(articles=articles, stories=stories)
-    quotes_by_story: dict[str, list] = defaultdict(list)
-    claims_by_story: dict[str, list] = defaultdict(list)
-    for art in articles:
-        result = per_article[art.id]
-        art.opinion_spans = result["opinion_spans"]
-        quotes_by_story[art.story].extend(result["quotes"])
-        claims_by_story[art.story].extend(result["claims"])
-
-    _story_stages(analysis, by_id, duplicates, quotes_by_story, claims_by_story, settings, progress)
+        analysis = Analysis(articles=articles, stories=stories)
+        quotes_by_story: dict[str, list] = defaultdict(list)
+        claims_by_story: dict[str, list] = defaultdict(list)
+        for art in articles:
+            result = per_article.pop(art.id)
+            art.opinion_spans = result["opinion_spans"]
+            quotes_by_story[art.story].extend(result["quotes"])
+            claims_by_story[art.story].extend(result["claims"])
+        del per_article
+        _story_stages(run, analysis, by_id, duplicates, quotes_by_story, claims_by_story, settings, progress)
     return analysis
 
 
-def _story_stages(analysis: Analysis, by_id: dict[str, Article], duplicates, quotes_by_story,
+def _parts_dir(store: Store) -> str | None:
+    """Dask part files go next to the store unless STORYTRACE_PARTS_DIR names a shared folder."""
+    path = getattr(store, "path", None)
+    return str(Path(path).with_name(Path(path).name + ".parts")) if path is not None else None
+
+
+STORIES_PER_TASK = 64  # at most this many stories in one group-stage task
+
+
+def _story_stages(run, analysis: Analysis, by_id: dict[str, Article], duplicates, quotes_by_story,
                   claims_by_story, settings: Settings, progress: Progress | None) -> None:
-    """Group stages, one story at a time: provenance, quote groups, claim verdicts."""
+    """Group stages, one story at a time (provenance, quote groups, claim verdicts), in
+    batches of similar cost on the engine, merged back in story order."""
+    from .engine import balanced_batches, run_story_chunk
+
+    duplicate_of = {k: v.of for k, v in duplicates.items()}
+    tasks = []
+    for story in analysis.stories:
+        members = [by_id[a] for a in story.articles]
+        tasks.append({"story": story.id, "articles": members,
+                      "duplicate_of": {a.id: duplicate_of[a.id] for a in members if a.id in duplicate_of},
+                      "quotes": quotes_by_story.get(story.id, []),
+                      "claims": claims_by_story.get(story.id, [])})
+    costs = [len(t["articles"]) ** 2 + len(t["quotes"]) + len(t["claims"]) for t in tasks]
+    batches = balanced_batches(costs, 4 * max(1, getattr(run, "slots", 1)), STORIES_PER_TASK)
+    size = len(analysis.articles)
+    done = run.map_tasks(run_story_chunk, [[tasks[i] for i in b] for b in batches], settings, size,
+                         "stories: provenance, quotes, claims", progress)
+    results: list = [None] * len(tasks)
+    for batch, outs in zip(batches, done):
+        for i, out in zip(batch, outs):
+            results[i] = out
+    quote_groups, provenance_facts = [], []
+    for story, res in zip(analysis.stories, results):
+        analysis.links.extend(res["links"])
+        story.origins = res["origins"]
+        provenance_facts.extend(res["facts"])
+        analysis.quotes.extend(res["quotes"])
+        quote_groups.extend(res["quote_groups"])
+        analysis.claims.extend(res["claims"])
+        analysis.claim_groups.extend(res["claim_groups"])
+    analysis.extra["quote_groups"] = quote_groups
+    analysis.extra["facts"] = provenance_facts
+
+
+def per_story_stages(task: dict, settings: Settings) -> dict:
+    """The group stages for one story; pure, so any worker gives the same result.
+
+    ``task``: story id, its member articles (story order), their duplicate_of, and the
+    quotes and claims the map stages found in them."""
     from .stages.conflicts import judge_claims
     from .stages.provenance import trace_provenance
     from .stages.quote_groups import group_quotes
 
-    duplicate_of = {k: v.of for k, v in duplicates.items()}
-    quote_groups, provenance_facts = [], []
-    for i, story in enumerate(analysis.stories):
-        _tick(progress, "stories: provenance, quotes, claims", i, len(analysis.stories))
-        members = [by_id[a] for a in story.articles]
-        prov = trace_provenance(story.id, members, duplicate_of, settings)
-        analysis.links.extend(prov.links)
-        story.origins = prov.origins
-        provenance_facts.extend(getattr(prov, "facts", []) or [])
-        articles_here = {a.id: a for a in members}
-        quotes, groups = group_quotes(story.id, quotes_by_story.get(story.id, []), articles_here, prov.origin_of)
-        analysis.quotes.extend(quotes)
-        quote_groups.extend(groups)
-        analysis.claims.extend(claims_by_story.get(story.id, []))
-        analysis.claim_groups.extend(
-            judge_claims(story.id, claims_by_story.get(story.id, []), articles_here, prov.origin_of))
-    analysis.extra["quote_groups"] = quote_groups
-    analysis.extra["facts"] = provenance_facts
+    story_id, members = task["story"], task["articles"]
+    prov = trace_provenance(story_id, members, task["duplicate_of"], settings)
+    articles_here = {a.id: a for a in members}
+    quotes, groups = group_quotes(story_id, task["quotes"], articles_here, prov.origin_of)
+    claims = task["claims"]
+    return {"links": prov.links, "origins": prov.origins, "facts": list(getattr(prov, "facts", []) or []),
+            "quotes": quotes, "quote_groups": groups, "claims": claims,
+            "claim_groups": judge_claims(story_id, claims, articles_here, prov.origin_of)}
 
 
 def per_article_stages(article: Article, settings: Settings) -> dict:

@@ -1,20 +1,27 @@
-"""Engines run the per-article (map) stages: in this process, a process pool, or Dask.
+"""Engines run the parallel stages: in this process, a process pool, or Dask.
 
-All engines call the same pure function on the same chunks and merge results by article
-id, so the output does not depend on the engine or the number of workers.
+Two kinds of task run on an engine, both pure functions of their input:
+- ``run_chunk``: the per-article (map) stages (quotes, opinion, claims) over a chunk;
+- ``run_story_chunk``: the per-story (group) stages (provenance, quote groups, claim
+  verdicts) over a batch of stories.
+Every engine returns the results in task order, and the caller merges them by article or
+story position, so the output does not depend on the engine or the number of workers.
 """
 from __future__ import annotations
 
 from ..errors import UsageError
 
 
-def get_engine(name: str = "local", workers: int | None = None, scheduler: str | None = None):
+def get_engine(name: str = "local", workers: int | None = None, scheduler: str | None = None,
+               parts_dir: str | None = None):
+    """``local`` (process pool over the cores) or ``dask`` (``scheduler`` address or a
+    LocalCluster of ``workers``). ``parts_dir``: where Dask workers write part files."""
     if name == "local":
         from .local import LocalEngine
         return LocalEngine(workers)
     if name == "dask":
         from .dask import DaskEngine
-        return DaskEngine(workers=workers, scheduler=scheduler)
+        return DaskEngine(workers=workers, scheduler=scheduler, parts_dir=parts_dir)
     raise UsageError(f"unknown engine {name!r}: use 'local' or 'dask'")
 
 
@@ -22,7 +29,29 @@ def chunked(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def balanced_batches(costs: list[int], n_batches: int, max_items: int) -> list[list[int]]:
+    """Item indexes in batches of similar total cost: largest first, each to the lightest
+    batch, so one huge story does not leave the other workers idle. Deterministic."""
+    if not costs:
+        return []
+    order = sorted(range(len(costs)), key=lambda i: (-costs[i], i))
+    n = max(1, min(len(costs), max(n_batches, -(-len(costs) // max(1, max_items)))))
+    batches: list[list[int]] = [[] for _ in range(n)]
+    loads = [0] * n
+    for i in order:
+        k = min(range(n), key=lambda b: (loads[b], b))
+        batches[k].append(i)
+        loads[k] += costs[i]
+    return [sorted(b) for b in batches if b]
+
+
 def run_chunk(articles, settings) -> dict:
     """One task: the map stages over a chunk of articles (runs on any worker)."""
     from ..pipeline import per_article_stages
     return {a.id: per_article_stages(a, settings) for a in articles}
+
+
+def run_story_chunk(tasks, settings) -> list:
+    """One task: the group stages for a batch of stories (runs on any worker)."""
+    from ..pipeline import per_story_stages
+    return [per_story_stages(task, settings) for task in tasks]

@@ -15,6 +15,7 @@ class LocalEngine:
     def __init__(self, workers: int | None = None):
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self.pool: ProcessPoolExecutor | None = None
+        self.slots = max(1, self.workers)
 
     def __enter__(self):
         return self
@@ -22,19 +23,30 @@ class LocalEngine:
     def __exit__(self, *exc):
         if self.pool:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:  # one pool for every stage: workers keep their loaded models
+            self.pool = ProcessPoolExecutor(self.workers)
+        return self.pool
+
+    def map_tasks(self, fn, tasks: list, settings, size: int, label: str = "", progress=None) -> list:
+        """``fn(task, settings)`` for every task, results in task order. ``size`` is the
+        number of articles behind the tasks: small inputs stay in this process."""
+        out = []
+        if self.workers <= 1 or size < MIN_ARTICLES_FOR_POOL or len(tasks) <= 1:
+            results = (fn(t, settings) for t in tasks)
+        else:
+            results = self._pool().map(fn, tasks, [settings] * len(tasks))
+        for i, part in enumerate(results):
+            out.append(part)
+            if progress:
+                progress(label, i + 1, len(tasks))
+        return out
 
     def map_articles(self, articles, settings, progress=None) -> dict:
         results: dict = {}
-        chunks = chunked(articles, CHUNK)
-        if self.workers <= 1 or len(articles) < MIN_ARTICLES_FOR_POOL:
-            for i, chunk in enumerate(chunks):
-                results.update(run_chunk(chunk, settings))
-                if progress:
-                    progress("quotes, opinion, claims", (i + 1) * CHUNK, len(articles))
-            return results
-        self.pool = ProcessPoolExecutor(self.workers)
-        for i, part in enumerate(self.pool.map(run_chunk, chunks, [settings] * len(chunks))):
+        for part in self.map_tasks(run_chunk, chunked(articles, CHUNK), settings, len(articles),
+                                   "quotes, opinion, claims", progress):
             results.update(part)
-            if progress:
-                progress("quotes, opinion, claims", (i + 1) * CHUNK, len(articles))
         return results

@@ -7,6 +7,7 @@ into ``article.text``; the rules read ``article.analysis_text`` so boilerplate n
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,6 +133,13 @@ def _key(name: str) -> str:
 
 
 def _alias_table(aliases: dict[str, str] | None) -> dict[str, str]:
+    """Lookup key -> outlet; built once per distinct alias setting (callers only read it)."""
+    return _cached_alias_table(tuple((aliases or {}).items()))
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_alias_table(alias_items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    aliases = dict(alias_items)
     table: dict[str, str] = {}
     for canon, (names, _) in OUTLETS.items():
         table[_key(canon)] = canon
