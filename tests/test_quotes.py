@@ -139,3 +139,65 @@ def test_seed_dillon_quotes_found_and_grouped(seeds):
     assert len(by_group) == 2 and all(arts == set(seeds) for arts in by_group.values())
     # scare quotes in the column are not quotes; the smuggler keeps his own words
     assert not any(q.text == "huge number" for q in qs)
+
+
+# -- issue 5 follow-up: recall and speaker patterns --------------------------------------
+
+def test_partial_quotes_in_one_sentence_share_the_attribution():
+    qs = quotes("Mayor Ana Ortiz said the new bridge was not \u201ca luxury for commuters\u201d "
+                "but \u201ca lifeline for the whole valley.\u201d")
+    assert [q.speaker for q in qs] == ["Mayor Ana Ortiz", "Mayor Ana Ortiz"]
+
+
+def test_three_word_partial_quote_kept_only_inside_reported_speech():
+    q = one("Reyes said the harbour plan was \u201ca total failure\u201d on Tuesday.")
+    assert q.speaker == "Reyes" and q.text == "a total failure"
+    assert quotes("The harbour plan was a \u201ctotal failure indeed\u201d for the town.") == []
+
+
+def test_participle_cue_takes_the_main_clause_subject():
+    q = one("Speaking at a school in Dunmore, Harbour master Tomas Reyes criticised the council, "
+            "calling its plan \u201ca waste of everyone's time.\u201d")
+    assert q.speaker.endswith("Tomas Reyes") and q.extra["cue"] == "calling"
+
+
+def test_participle_cue_not_read_as_inverted_speaker():
+    q = one("Nadia Kowalski criticised the budget on Monday, saying the cuts go "
+            "\u201cfar deeper than anyone was told.\u201d")
+    assert q.speaker == "Nadia Kowalski"
+
+
+def test_pronoun_subject_inside_a_clause():
+    q = one("Kowalski had a blunt answer for the board when she said, "
+            "\u201cThe money is gone and nobody will tell us where.\u201d")
+    assert q.speaker == "Kowalski"
+
+
+def test_colon_paragraph_introduces_the_next_quote():
+    qs = quotes("The council leader, Ana Ortiz, continued:\n\n"
+                "\u201cWe cannot keep patching a bridge that was built for horses.\u201d")
+    assert len(qs) == 1 and qs[0].speaker == "Ana Ortiz"
+
+
+def test_capitalised_inverted_cue_and_apposition_name():
+    qs = quotes("Added Tomas Reyes: \u201cThe pier will stay closed until spring.\u201d\n\n"
+                "Her deputy, Nadia Kowalski, said: \u201cWe have asked the state for help twice.\u201d")
+    assert [q.speaker for q in qs] == ["Tomas Reyes", "Nadia Kowalski"]
+
+
+def test_dialogue_tag_with_any_past_tense_verb():
+    qs = quotes("\u201cGet off my pier!\u201d bellowed Tomas Reyes at the crowd.\n\n"
+                "\u201cThat was the last ferry,\u201d Ortiz sighed as it left.")
+    assert [q.speaker for q in qs] == ["Tomas Reyes", "Ortiz"]
+
+
+def test_quote_governed_by_a_non_speech_verb_in_the_parse():
+    q = one("After the inspector Tomas Reyes criticised the plan, Ortiz shot back, "
+            "\u201cThe inspector has never once visited the site.\u201d")
+    assert q.speaker == "Ortiz"
+
+
+def test_show_and_work_titles_with_inner_commas_are_not_quotes():
+    text = ("Speaking on Channel 9's \u201cMorning Harbour,\u201d Ortiz said the ferry would "
+            "return. Reyes was the founder of \u201cFriends of Dunmore Pier.\u201d")
+    assert quotes(text) == []

@@ -107,10 +107,10 @@ def _governor(doc, q_start: int, q_end: int, quoted):
     toks = [t for t in doc if q_start <= t.idx < q_end]
     if not toks:
         return None
-    root = next((t for t in toks if not (q_start <= t.head.idx < q_end) or t.head is t), None)
+    root = next((t for t in toks if not (q_start <= t.head.idx < q_end) or t.head.i == t.i), None)
     if root is None:
         return None
-    if root.head is root:
+    if root.head.i == root.i:
         # The quotation parsed as the main clause: the attribution hangs from it
         # ("Hillary shot back, "I suppose ..."" / ""...," he said").
         outside = [c for c in root.children if not quoted(c) and c.pos_ in ("VERB", "AUX")
@@ -121,7 +121,7 @@ def _governor(doc, q_start: int, q_end: int, quoted):
     chain = []
     tok = root
     for _ in range(6):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
         if not quoted(tok):
@@ -144,7 +144,7 @@ def _subject_of(verb):
             return min(subs, key=lambda c: abs(c.i - tok.i))  # the nearest, if misparsed twice
         if tok.dep_ == "relcl":  # "Beck, who has described ..."
             return tok.head
-        if tok.dep_ in _CLIMB_DEPS and tok.head is not tok:
+        if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
             tok = tok.head
             continue
         return None
