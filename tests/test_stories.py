@@ -151,3 +151,25 @@ def test_seed_articles_share_one_story():
     assert of[arts[0].id] == of[arts[1].id] != of["q1-a"]
     seed_story = next(s for s in stories if arts[0].id in s.articles)
     assert "raqqa" in seed_story.entities
+
+
+DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+
+
+@pytest.mark.skipif(not DEMO.is_dir(), reason="demo corpus not present")
+def test_demo_corpus_copies_collapse_and_near_miss_quakes_separate():
+    from storytrace.ingest import iter_articles
+    from storytrace.stages.boilerplate import learn_boilerplate
+
+    settings = Settings()
+    arts = [a for a in iter_articles([str(DEMO)], settings) if isinstance(a, Article)]
+    learned = learn_boilerplate(arts)
+    for a in arts:
+        a.boilerplate_spans = learned[a.id]
+        a.__dict__.pop("_analysis_text", None)
+    dups = find_duplicates(arts, settings)
+    assert len({d.group for d in dups.values()}) >= 2  # the ferry wire copy and the quake copy
+    stories = group_stories(arts, dups, {}, settings)
+    assert sorted(len(s.articles) for s in stories) == [3, 4, 7]
+    titles = " | ".join(s.title for s in stories).lower()
+    assert "kessick" in titles and "alder falls" in titles and "corran star" in titles

@@ -36,7 +36,7 @@ class Settings:
     story_threshold: float = 0.12  # average-linkage similarity at which articles share a story
     story_entity_weight: float = 0.3  # share of the similarity from named entities (rest: words)
     story_day_grace: float = 2.0  # publication days apart before time starts to separate
-    story_day_scale: float = 30.0  # then similarity decays as exp(-(days - grace) / scale)
+    story_day_scale: float = 20.0  # then similarity decays as exp(-(days - grace) / scale)
     story_year_penalty: float = 0.7  # undated articles whose main year differs: similarity x this
     story_max_block: int = 5000  # larger candidate blocks are split before exact clustering
     # -- provenance: text reuse, direction, origins (stages/reuse.py, stages/provenance.py) --
