@@ -20,7 +20,7 @@ _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:“”\"]{2,80})", re.
 _AFTER_VERB = re.compile(r"\s+(?P<np>(?:the\s+)?(?:[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|the|for))*)")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "one"}
 _NP_CUT = re.compile(r"\s+(?:who|which|that|hired|based|speaking|quoted|interviewed|in|on|at|from|"
-                     r"with|for|to|of\s+(?!the\b)|,)\b.*$", re.I)
+                     r"with|for|to|of\s+(?!the\b)|,)\b.*$")  # lower case only: "the WHO" is a name
 _ANNOUNCE = {"admitted", "admits", "confirmed", "confirms", "announced", "announces", "said", "says",
              "estimated", "estimates", "stated", "states", "acknowledged", "acknowledges"}
 
