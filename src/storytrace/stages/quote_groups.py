@@ -7,6 +7,7 @@ order, in the longer (so trimmed, spliced and re-punctuated variants still match
 """
 from __future__ import annotations
 
+import math
 import re
 
 from ..ids import make_id
@@ -64,6 +65,81 @@ def _shared(a: list[str], b: list[str]) -> int:
     return sum(o.src_end - o.src_start for o in ops if o.tag == "equal")
 
 
+def _utterance_roots(word_lists: list[list[str]]) -> list[int]:
+    """For each quote, the position of the earliest quote of its utterance.
+
+    Utterances are the connected components of "shares enough words in order", so any
+    visiting order gives the same groups. Components are relabelled small-into-large, so
+    "already together?" is one list lookup, not a union-find walk per pair.
+    """
+    n = len(word_lists)
+    comp = list(range(n))
+    parts = [[i] for i in range(n)]
+    low = list(range(n))
+    for a, b in _candidate_pairs(word_lists):
+        ca, cb = comp[a], comp[b]
+        if ca == cb:
+            continue
+        wa, wb = word_lists[a], word_lists[b]
+        if _shared(wa, wb) >= _MIN_SHARED * min(len(wa), len(wb)):
+            if len(parts[ca]) < len(parts[cb]):
+                ca, cb = cb, ca
+            for k in parts[cb]:
+                comp[k] = ca
+            parts[ca].extend(parts[cb])
+            parts[cb] = []
+            low[ca] = min(low[ca], low[cb])
+    return [low[comp[i]] for i in range(n)]
+
+
+def _candidate_pairs(word_lists: list[list[str]]):
+    """Pairs (i < j) that can share ``_MIN_SHARED`` of the shorter quote's words, in order.
+
+    Prefix filtering: words become occurrence tokens ("the#2" = the second "the"), so the
+    token overlap bounds the in-order overlap from above; if two quotes share t tokens, the
+    shorter one's |A| - t + 1 rarest tokens include one of them, so probing that prefix
+    loses no pair. When quotes are so alike that probing costs more than all pairs (one
+    utterance repeated by a whole story), all pairs it is.
+    """
+    usable = [i for i, ws in enumerate(word_lists) if len(ws) >= _MIN_WORDS]
+    tokens: dict[int, list[str]] = {}
+    freq: dict[str, int] = {}
+    for i in usable:
+        seen: dict[str, int] = {}
+        toks = []
+        for w in word_lists[i]:
+            seen[w] = seen.get(w, 0) + 1
+            toks.append(f"{w}#{seen[w]}")
+        tokens[i] = toks
+        for t in toks:
+            freq[t] = freq.get(t, 0) + 1
+    postings: dict[str, list[int]] = {}
+    for i in usable:
+        for t in tokens[i]:
+            postings.setdefault(t, []).append(i)
+    prefixes = {}
+    cost = 0
+    for i in usable:
+        n = len(tokens[i])
+        need = math.ceil(_MIN_SHARED * n - 1e-9)  # overlap needed when this quote is the shorter
+        prefixes[i] = sorted(tokens[i], key=lambda t: (freq[t], t))[:max(1, n - need + 1)]
+        cost += sum(freq[t] for t in prefixes[i])
+    all_pairs = len(usable) * (len(usable) - 1) // 2
+    if cost >= all_pairs:
+        for k, i in enumerate(usable):
+            for j in usable[k + 1:]:
+                yield i, j
+        return
+    pairs = set()
+    for i in usable:
+        n = len(tokens[i])
+        for t in prefixes[i]:
+            for j in postings[t]:
+                if j != i and len(tokens[j]) >= n:
+                    pairs.add((i, j) if i < j else (j, i))
+    yield from sorted(pairs)
+
+
 def _diff(base: list[str], var: list[str]) -> list[list]:
     """Word-level edit ops turning the earliest quote into the variant."""
     from rapidfuzz.distance import Levenshtein
@@ -106,30 +182,10 @@ def group_quotes(story_id: str, quotes: list[Quote], articles: dict[str, Article
 
     order = sorted(quotes, key=when)
     words = {q.id: normalise_words(q.text) for q in order}
-    parent = {q.id: q.id for q in order}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, a in enumerate(order):
-        wa = words[a.id]
-        if len(wa) < _MIN_WORDS:
-            continue
-        for b in order[i + 1:]:
-            wb = words[b.id]
-            if len(wb) < _MIN_WORDS or find(a.id) == find(b.id):
-                continue
-            if _shared(wa, wb) >= _MIN_SHARED * min(len(wa), len(wb)):
-                ra, rb = find(a.id), find(b.id)
-                parent[max(ra, rb, key=lambda r: [q.id for q in order].index(r))] = min(
-                    ra, rb, key=lambda r: [q.id for q in order].index(r))
-
+    roots = _utterance_roots([words[q.id] for q in order])
     members: dict[str, list[Quote]] = {}
-    for q in order:
-        members.setdefault(find(q.id), []).append(q)
+    for q, root in zip(order, roots):
+        members.setdefault(order[root].id, []).append(q)
     out_quotes: list[Quote] = []
     summaries: list[dict] = []
     for root, qs in members.items():
