@@ -169,3 +169,23 @@ def test_seed_vehicle_list_and_fighter_figures():
     assert (vehicles.low, vehicles.high, vehicles.attributed_to) == (163, 163, "witnesses")
     assert _by_text(thinker, "£3,000").unit == "GBP"
     assert _by_text(thinker, "only four").subject == "foreign fighters"  # the antecedent
+
+
+# -- robustness -------------------------------------------------------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_PIECES = ["hundreds", "of", "people", "killed", "more than", "a few dozen", "between", "and", "to",
+           "said", "police", "1,000", "3.5", "£2bn", "October 12", "Monday", "almost", "injured",
+           "99999999999999999999", "0", "-", "%", "per cent", "km", "year-old", "magnitude", "“", "”",
+           ".", ",", "\n\n", "at least", "up to"]
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=40),
+       st.sampled_from([None, "2024-02-29", "not a date", "2024-13-45T00:00"]))
+def test_any_text_gives_valid_spans_and_never_raises(pieces, published):
+    art = Article(id="fuzz", text=" ".join(pieces), published=published)
+    for c in extract_claims(art):
+        assert art.text[c.span[0]:c.span[1]] == c.text
+        assert c.low is None or c.high is None or c.low <= c.high
