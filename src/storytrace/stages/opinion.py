@@ -66,10 +66,11 @@ def opinion_spans(article: Article) -> list[tuple[int, int]]:
 
 def _score(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> float | None:
     """Opinion score of one sentence, or None when it is reported speech or a quote."""
-    inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in quoted)
+    overlapping = _overlapping(quoted, s, e)
+    inside = sum(min(e, qe) - max(s, qs) for qs, qe in overlapping)
     if inside * 2 >= (e - s):
         return None
-    own = _blank_quotes(text, s, e, quoted)
+    own = _blank_quotes(text, s, e, overlapping)
     first_person = bool(_FIRST_PERSON.search(own))
     if _ATTRIBUTED.search(own) and not first_person:
         return None  # reported speech; "we were promised" is still the author's voice
@@ -87,11 +88,20 @@ def _score(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> float | 
     return score
 
 
+def _overlapping(quoted: list[tuple[int, int]], s: int, e: int) -> list[tuple[int, int]]:
+    """The quotations that overlap ``[s, e)`` (a comparison each; blanking is the costly part)."""
+    return [(qs, qe) for qs, qe in quoted if qs < e and qe > s]
+
+
 def _blank_quotes(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> str:
+    """``text[s:e]`` with the quoted characters as spaces (same length)."""
+    if not quoted:
+        return text[s:e]
     chars = list(text[s:e])
     for qs, qe in quoted:
-        for k in range(max(s, qs), min(e, qe)):
-            chars[k - s] = " "
+        lo, hi = max(s, qs) - s, min(e, qe) - s
+        if hi > lo:
+            chars[lo:hi] = " " * (hi - lo)
     return "".join(chars)
 
 
