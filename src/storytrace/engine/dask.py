@@ -68,6 +68,8 @@ class DaskEngine:
                                       f"part-{i:06d}.pkl", pure=False): i
                    for i, task in enumerate(tasks)}
         out: list = [None] * len(tasks)
+        if progress:
+            progress(label, 0, len(tasks))
         for done, future in enumerate(as_completed(futures), start=1):
             out[futures[future]] = read_part(future.result())
             if progress:

@@ -34,6 +34,8 @@ class LocalEngine:
         """``fn(task, settings)`` for every task, results in task order. ``size`` is the
         number of articles behind the tasks: small inputs stay in this process."""
         out = []
+        if progress:
+            progress(label, 0, len(tasks))
         if self.workers <= 1 or size < MIN_ARTICLES_FOR_POOL or len(tasks) <= 1:
             results = (fn(t, settings) for t in tasks)
         else:
