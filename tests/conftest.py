@@ -9,14 +9,14 @@ SEEDS = SHARED / "seeds"
 DEMO = REPO / "demo" / "corpus"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeds_dir():
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is absent")
     return SEEDS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def demo_dir():
     return DEMO
 
