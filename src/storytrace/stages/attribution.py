@@ -113,6 +113,13 @@ def _role_after(text: str, pos: int, limit: int) -> str | None:
     return role or None
 
 
+def _tag_follows(text: str, start: int) -> bool:
+    """The quote at ``start`` ends with , ! or ? inside or right after its closing mark:
+    the way a dialogue tag ("...," he said / "...", dijo X) is set off."""
+    return bool(re.search(r"[,!?][\"'”’»]$", text[max(0, start - 3):start])
+                or re.match(r"[,!?]", text[start:start + 1]))
+
+
 def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
     """Attribution right after a closing mark: ``, said X`` / ``, X said`` / ``he told``."""
     seg = text[start:limit]
@@ -133,8 +140,7 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
     # "..." dijo Burtón. / "..." insists Burton.: a verb and a name closing the sentence,
     # whatever the verb (other languages, rarer verbs).
     m = re.match(rf"\s*,?\s*(?P<cue>[^\W\d_A-Z][^\W\d_]+)\s+(?P<np>{_NAME})\s*[.!]?\s*$", seg)
-    if m and re.search(r"[,!?][\"'”’»]$", text[max(0, start - 3):start]) \
-            and m.group("cue").lower() not in _NOT_CUE:
+    if m and _tag_follows(text, start) and m.group("cue").lower() not in _NOT_CUE:
         span = _trim_name(text, start + m.start("np"), start + m.end("np"))
         if span and is_name(text[span[0]:span[1]]):
             return Speaker(text[span[0]:span[1]], span, m.group("cue"),
@@ -142,7 +148,7 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
     # ""This is fantastic!" beamed Donald Hartley" / ""Go back," Trump barked": a quote that
     # ends in , ! or ? inside its marks and then a past-tense verb next to a name is a
     # dialogue tag, whatever the verb.
-    if re.search(r"[,!?][\"'”’»]$", text[max(0, start - 3):start]):
+    if _tag_follows(text, start):
         m = re.match(rf"\s*(?P<cue>[a-z]+ed)\s+(?P<np>{_NAME})", seg) or \
             re.match(rf"\s*(?P<np>{_NAME}|he|she|they)\s+(?P<cue>[a-z]+ed)\b", seg)
         if m and m.group("cue") not in _NOT_CUE:
