@@ -104,3 +104,25 @@ def test_stdin_with_hostile_bytes(tmp_path):
                           capture_output=True, timeout=60, preexec_fn=_limits)
     err = proc.stderr.decode()
     assert proc.returncode == 1 and "Traceback" not in err and re.search(r"error: -: ", err)
+
+
+# -- regressions found by fuzzing (tests/fuzz): each input once crashed a reader --
+
+FUZZ_FINDINGS = {
+    # dateutil raised decimal.InvalidOperation on a long digit run in a time
+    "front-matter-date.md": b"---\nsource: Harbourside Review\npublished: 2025-06-16T07:30222222222222222222"
+                            b"22222222222222:00+00:00\n---\nThe Corran Star was a disaster\n\nSeventeen people "
+                            b"are now known to have died.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUZZ_FINDINGS))
+def test_fuzz_findings_stay_fixed(name, tmp_path):
+    from storytrace.ingest import iter_articles
+    from storytrace.model import RecordError
+    from storytrace.settings import Settings
+
+    path = tmp_path / name
+    path.write_bytes(FUZZ_FINDINGS[name])
+    items = list(iter_articles([str(path)], Settings()))
+    assert items and not any(isinstance(i, RecordError) and i.code == "internal-error" for i in items)

@@ -81,6 +81,12 @@ def iter_articles(inputs: list[str], settings: Settings,
             except (RecursionError, MemoryError) as exc:
                 yield RecordError(item.name, f"record too complex to parse ({type(exc).__name__})", "too-complex", where)
                 continue
+            except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the run
+                # Last resort: the record is reported (with the bug's type) and the run goes on.
+                # The fuzz harnesses call build_article directly, so such bugs still surface there.
+                yield RecordError(item.name, f"unexpected error reading this record "
+                                  f"({type(exc).__name__}: {str(exc)[:200]}); please report it", "internal-error", where)
+                continue
             yield article
 
 

@@ -142,11 +142,15 @@ def normalise_date(value: Any) -> tuple[str | None, str | None]:
             return None, str(value)
         return datetime.fromtimestamp(value, tz=timezone.utc).isoformat(), None
     raw = clean_field(str(value)) or ""
+    if len(raw) > 100:  # no real date is this long; dateutil's time grows with length
+        return None, raw[:200]
     from dateutil import parser  # a trafilatura dependency
 
     try:
         parsed = parser.parse(raw, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
+    except (ValueError, OverflowError, TypeError, ArithmeticError):
+        # ArithmeticError: dateutil raises decimal.InvalidOperation on digit runs such as
+        # "07:302222222222" (found by fuzzing).
         return None, raw
     if not 1900 <= parsed.year <= 2200:
         return None, raw
