@@ -108,45 +108,55 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
     gap = settings.reuse_max_gap + 1
     index_a = ta.ngrams(n)
     index_b = tb.ngrams(n)
-    seeds: list[tuple[int, int]] = []
+    cap = settings.reuse_max_ngram_freq
+    seeds: list[tuple[int, int]] = []  # (j, i): sorted by position in b, then in a
     for gram, js in index_b.items():
         is_ = index_a.get(gram)
-        if not is_ or len(is_) > settings.reuse_max_ngram_freq or len(js) > settings.reuse_max_ngram_freq:
+        if not is_ or len(is_) > cap or len(js) > cap:
             continue
-        seeds.extend((i, j) for i in is_ for j in js)
+        seeds.extend([(j, i) for i in is_ for j in js])
     if not seeds:
         return []
-    seeds.sort(key=lambda s: (s[1], s[0]))
-    # Chain seeds: each seed joins the nearest open chain that it follows on both sides.
+    seeds.sort()
+    # Chain seeds: each seed joins the nearest open chain that it follows on both sides
+    # (lowest cost, then the oldest chain). A chain stays open while its last seed is at
+    # most ``gap`` words behind in b; j only grows, so closing is checked once per new j.
     chains: list[list[tuple[int, int]]] = []
+    last_i: list[int] = []
+    last_j: list[int] = []
     active: list[int] = []
-    for i, j in seeds:
-        best, best_cost = -1, None
-        still = []
+    prev_j = -1
+    for j, i in seeds:
+        if j != prev_j:
+            active = [c for c in active if j - last_j[c] <= gap]
+            prev_j = j
+        best, best_cost = -1, 0
         for c in active:
-            li, lj = chains[c][-1]
-            if j - lj > gap:
-                continue  # closed: too far behind in b
-            still.append(c)
-            if 1 <= j - lj and 1 <= i - li <= gap:
-                cost = (j - lj) + (i - li) + abs((i - li) - (j - lj))
-                if best_cost is None or cost < best_cost:
+            dj = j - last_j[c]
+            di = i - last_i[c]
+            if dj >= 1 and 1 <= di <= gap:
+                cost = dj + di + (di - dj if di > dj else dj - di)
+                if best < 0 or cost < best_cost:
                     best, best_cost = c, cost
-        active = still
         if best >= 0:
             chains[best].append((i, j))
+            last_i[best], last_j[best] = i, j
         else:
+            active.append(len(chains))
             chains.append([(i, j)])
-            active.append(len(chains) - 1)
+            last_i.append(i)
+            last_j.append(j)
 
     from rapidfuzz.distance import Indel
 
     candidates = []
     for chain in chains:
-        covered_b = set()
-        for _, j in chain:
-            covered_b.update(range(j, j + n))
-        matched = len(covered_b)
+        # Words of b under the chain's seeds: a chain's j strictly increase, so each seed
+        # adds min(n, distance to the next seed) new words.
+        matched = n
+        for k in range(len(chain) - 1):
+            step = chain[k + 1][1] - chain[k][1]
+            matched += step if step < n else n
         if matched < settings.reuse_min_words:
             continue
         i0, j0 = chain[0]
@@ -176,20 +186,19 @@ def _extend(a: list[str], b: list[str], i: int, j: int, step: int) -> tuple[int,
     "people") when the two words beyond match again. ``i, j`` are exclusive ends for
     step 1 and starts for step -1; returns the new edge and the words matched."""
     matched = 0
-
-    def word(seq: list[str], k: int) -> str | None:
-        pos = k if step > 0 else k - 1
-        return seq[pos] if 0 <= pos < len(seq) else None
-
+    la, lb = len(a), len(b)
+    off = 0 if step > 0 else -1  # the word just beyond the edge
     while True:
-        wa, wb = word(a, i), word(b, j)
-        if wa is None or wb is None:
+        pa, pb = i + off, j + off
+        if not (0 <= pa < la and 0 <= pb < lb):
             return i, j, matched
-        if wa == wb:
+        if a[pa] == b[pb]:
             i, j, matched = i + step, j + step, matched + 1
             continue
-        ahead = [(word(a, i + k * step), word(b, j + k * step)) for k in (1, 2)]
-        if all(x is not None and x == y for x, y in ahead):
+        # One substituted word, when the two words beyond it match on both sides.
+        a1, b1, a2, b2 = pa + step, pb + step, pa + 2 * step, pb + 2 * step
+        if (0 <= a1 < la and 0 <= b1 < lb and 0 <= a2 < la and 0 <= b2 < lb
+                and a[a1] == b[b1] and a[a2] == b[b2]):
             i, j, matched = i + 3 * step, j + 3 * step, matched + 2
             continue
         return i, j, matched
