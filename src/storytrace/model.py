@@ -198,5 +198,16 @@ class Analysis:
             "claim_groups": [g.to_dict() for g in self.claim_groups],
             "errors": [e.to_dict() for e in self.errors],
         }
-        d.update(self.extra)
+        d.update({key: _plain(value) for key, value in self.extra.items()})
         return d
+
+
+def _plain(value: Any) -> Any:
+    """Stage results kept in ``extra`` as plain JSON data (records become their dicts)."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
