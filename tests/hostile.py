@@ -30,6 +30,8 @@ class Case:
     min_articles: int = 0
     text_check: callable | None = None  # (list of texts) -> bool
     seconds: float = 60.0
+    env: dict = field(default_factory=dict)  # STORYTRACE_* settings for this run
+    errors: int | None = None  # error rows expected, when exact
 
 
 def _write(folder: Path, name: str, data: bytes | str) -> str:
@@ -244,6 +246,15 @@ def many_copies(folder, outside):
     return [_write(folder, "copies.jsonl", "\n".join(line) + "\n")]
 
 
+def over_limit_lines(folder, outside):
+    # Run with max_file_bytes = 1 MB: the 3 MB line is skipped, the lines around it are kept.
+    good = [json.dumps({"id": f"near-{i}", "text": STORY + f" Update {i}."}) for i in range(2)]
+    big = json.dumps({"id": "big", "text": "x" * 3_000_000})
+    return [_write(folder, "long-line.jsonl", "\n".join([good[0], big, good[1]]) + "\n"),
+            _write(folder, "big.csv", "id,text\n" + "".join(f"r{i},{STORY}\n" for i in range(15_000))),
+            _write(folder, "big-array.jsonl", "[" + ",".join([json.dumps({"text": STORY})] * 10_000) + "]")]
+
+
 def _all_texts_clean(texts):
     return all("\x00" not in t and not any(0xD800 <= ord(c) <= 0xDFFF for c in t) for t in texts)
 
@@ -262,16 +273,19 @@ CASES = [
     Case("200k-nested-custom", lambda f, o: nested_html(f, o, "x-box"), {"too-deep"}),
     Case("nested-unclosed", nested_unclosed, {"too-deep"}),
     Case("nested-json", nested_json, {"bad-json"}, articles=1),
-    Case("truncated-gzip", truncated_gzip, {"corrupt-archive", "bad-warc"}),
+    Case("truncated-gzip", truncated_gzip, {"corrupt-archive", "bad-warc"}, articles=0, errors=4),
     Case("gzip-bomb", gzip_bomb, {"bomb"}, articles=0),
     Case("bz2-bomb", bz2_bomb, {"bomb"}, articles=0),
     Case("zip-bomb", zip_bomb, {"bomb", "container"}, min_articles=1),
-    Case("billion-laughs", billion_laughs, {"xml-entities"}, min_articles=0),
+    Case("billion-laughs", billion_laughs, {"xml-entities"}, errors=3,
+         text_check=lambda ts: all(len(t) < 5000 and "lollol" not in t for t in ts)),
     Case("external-entities", external_entities, {"xml-entities"}, min_articles=0),
     Case("truncated-warc", truncated_warc, {"bad-warc"}, min_articles=1),
     Case("bad-jsonl", bad_jsonl, {"bad-record", "bad-field", "bad-json", "duplicate-id", "new-version",
                                   "no-text", "bad-csv"}, min_articles=6),
     Case("symlink-escape", symlink_escape, {"symlink-escape"}, articles=1),
     Case("fifo", fifo, {"not-a-file"}, articles=1),
+    Case("over-limit-lines", over_limit_lines, {"too-large"}, articles=2,
+         env={"STORYTRACE_MAX_FILE_BYTES": "1000000"}),
     Case("100k-copies", many_copies, set(), articles=100_000, seconds=240),
 ]

@@ -3,6 +3,7 @@
 Every case ends in a clear error naming the input (or a correct result): never a
 traceback, never a hang, never a file read from outside the input folder.
 """
+import base64
 import json
 import os
 import re
@@ -26,10 +27,10 @@ def _limits():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run_cli(args, seconds):
+def run_cli(args, seconds, env=None):
     start = time.monotonic()
     proc = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=seconds,
-                          preexec_fn=_limits, stdin=subprocess.DEVNULL)
+                          preexec_fn=_limits, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     return proc, time.monotonic() - start
 
 
@@ -59,7 +60,7 @@ def test_hostile_input(case, tmp_path):
         d.mkdir()
     inputs = case.build(inputs_dir, outside)
     db = work / "store.db"
-    proc, took = run_cli(["ingest", *inputs, "--db", str(db)], case.seconds)
+    proc, took = run_cli(["ingest", *inputs, "--db", str(db)], case.seconds, case.env)
 
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-3000:])
@@ -70,6 +71,8 @@ def test_hostile_input(case, tmp_path):
     if case.articles is not None:
         assert len(texts) == case.articles, (len(texts), errors[:10])
     assert len(texts) >= case.min_articles
+    if case.errors is not None:
+        assert len(errors) == case.errors, errors
     if case.text_check:
         assert case.text_check(texts)
     # each error names the input it came from, and says so on stderr too
@@ -113,6 +116,10 @@ FUZZ_FINDINGS = {
     "front-matter-date.md": b"---\nsource: Harbourside Review\npublished: 2025-06-16T07:30222222222222222222"
                             b"22222222222222:00+00:00\n---\nThe Corran Star was a disaster\n\nSeventeen people "
                             b"are now known to have died.\n",
+    # zipfile raised NotImplementedError ("zip file version 10.6") on a damaged central directory
+    "damaged.zip": base64.b64decode('UEsDBBQAAAAIAEM+d10Pnx9xhAAAAKsAAAAFAAAAYS50eHQdzcEKgzAQhOG7Tw82dzIXjdSEqpGFrTms////////////////////////////////////////////VkRW67z1amkkBjZdRsfm3/9IVmNy/+e4WhNUJXT6yQ9QSwECFANqaSQGNl1Gx+bf/0hWY3L/AABV////+v8ABwAAAAAAAAAAgAEAAAAAYS50eHRQSwECFAMUAAAACABDPndd1N9kI/QAAAD6AQAABwAAAABbAAAAAAAAgAGnAAAAYi5qc29ubFBLBQYAAAAAAgACAGgAAADAAQAAAAA='),
+    # feedparser gave a None content value for a mangled <content:encoded> element
+    "mangled.rss": base64.b64decode('PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0idXRmLTgiPz4KPHJzcyB2ZXJzaW9uPSIyLjAiIHhtbG5zOmNvbnRlbnQ9Imh0dHA6Ly9wdXJsLm9yZy9yc3MvMS4wL21vZHVsZXMvY29udGVudC8iPgo8Y2hhbm5lbD4KICA8dGl0bGU+Tm9ydGhlcm4gTGVkZ2VyPC90aXRsZT4KICA8bGluaz5odHRwczovL25vcnRoZXJubGVkZ2VyLmV4YW1wbGUvPC9saW5rPgogIDxkZXNjcmlwdGlvbj5GaWN0aW9uYWwgYXJ0aWNsZSB3cml0dGVuIGZvciB0aGUgc3Rvcnl0cmFjZSBkZW1vLiBPdXRsZXRzLCBwZW9wbGUgYW5kIGV2ZW50cyBhcmUgaW52ZW50ZWQuPC9kZXNjcmlwdGlvbj4KICA8aXRlbT4KICAgIDx0aXRsZT5Db3JyYW4gU3RhcjogdHdlbHZlIGRpZSBpbiBmZXJyeSBibGF6ZTwvdGl0bmU+CiAgICA8bGluaz5odHRwczovL25vcnRoZXJubGVkZ2VyLmV4YW1wbGUvMjAyNS8wNi8xNC9jb3JyYW4tc3Rhci1maXJlPC9saW5rPgogICAgPGd1aWQgaXNQZXJtYUxpbms9ImZhbHNlIj5ubC1mZXJyeS1maXJlLTE8L2d1aWQ+CiAgICA8cHViRGF0ZT5TYXQsIDE0IEp1biAyMDI1IDExOjAwOjAwICswMDAwPC9wdWJEYXRlPgogICAgPGNvbnRlbnQ6ZW5jb2RlZD4mbHQ7cCZndDtQT1JUIEVMTEVSWSwgSnVuZSAxNCAoTVBBKSAtIEF0IGxlYXN0IDEyIHBlb3BsZSB3ZXJlIGtpbGxlZCB3aGVuIGEgYmxhemUgYnJva2Ugb3V0IGFib2FyZCB0aGUgcGFzc2VuZ2VyIGZlcnJ5IENvcnJhbiBTdGFyIGxhdGUgb24gRnJpZGF5LCBwb3J0IG9mZmljaWFscyBzYWlkLiZsdDsvcCZndDsmbHQ7cCZndDtUaGUgZmVycnkgaGFkIG1vcmUgdGhhbiAyMDAgcGFzc2VuZ2VycyBhbmQgMzEgY3JldyBhYm9hcmQgZm9yIHRoZSBuaWdodCBzYWlsaW5nIHRvIFNrZXJyYSBJc2xhbmQgd2hlbiB0aGUgZmlyZSBicm9rZSBvdXQgb24gaXRzIHZlaGljbGUgZGVjayBzaG9ydGx5IGFmdGVyIDEwIHAubS4mbHQ7L3AmZ3Q7Jmx0O3AmZ3Q7JmFtcDtxdW90O1dlIGdvdCBldmVyeSBsaWZlYm9hdCBpbiB0aGUgd2F0ZXIgd2l0aGluIGVsZXZlbiBtaW51dGVzLiBUaGUgY3JldyBkaWQgZXZlcnl0aGluZyByaWdodCwmYW1wO3F1b3Q7IGhhcmJvdXIgbWFzdGVyIEVsZW5hIE1hcnNoIHRvbGQgcmVwb3J0ZXJzIGF0IHRoZSBxdWF5c2lkZS4mbHQ7L3AmZ3Q7Jmx0O3AmZ3Q7Q29hc3RndWFyZCB2ZXNzZWxzIGFuZCBmaXNoaW5nIGJvYXRzIHB1bGxlZCBzdXJ2aXZvcnMgZnJvbSB0aGUgd2F0ZXIgZm9yIG1vcmUgdGhhbiBmb3VyIGhvdXJzLiBBYm91dCA0MCBwZW9wbGUgd2VyZSB0YWtlbiB0byBob3NwaXRhbCwgc29tZSB3aXRoIHNlcmlvdXMgYnVybnMuJmx0Oy9wJmd0OyZsdDtwJmd0O1RoZSBjYXVzZSBvZiB0aGUgZmlyZSB3YXMgbm90IHlldCBrbm93bi4gVGhlIGZlcnJ5JmFtcDsjeDI3O3Mgb3BlcmF0b3IsIENvcnJhbiBMaW5lcywgc2FpZCBpbiBhIHN0YXRlbWVudCB0aGF0IGl0IHdhcyBjb29wZXJhdGluZyBmdWxseSB3aXRoIGludmVzdGlnYXRvcnMuJmx0Oy9wJmd0OyZsdDtwJmd0O1RoZSBDb3JyYW4gU3RhciwgYnVpbHQgaW4gMTk5OCwgd2FzIGluc3BlY3RlZCBpbiBNYXJjaCBhbmQgcGFzc2VkLCBhY2NvcmRpbmcgdG8gdGhlIG1hcml0aW1lIHNhZmV0eSBhZ2VuY3kuJmx0Oy9wJmd0OyZsdDtwJmd0O0luIER1bm1vcmUsIHdoZXJlIHNldmVyYWwgb2YgdGhlIHBhc3NlbmdlcnMgbGl2ZWQsIHRoZSB0b3duIGNvdW5jaWwgb3BlbmVkIGl0cyBoYWxsIHRvIGZhbWlsaWVzIHdhaXRpbmcgZm9yIG5ld3MuJmx0Oy9wJmd0OzwvY29udGVudDplbmNvZGVkPgogIDwvaXRlbT4KICA8aXRlbT4KICAgIDx0aXRsZT5UaHJlZSBkZWFkIGluIEFsZGVyIEZhbGxzIGVhcnRocXVha2U8L3RpdGxlPgogICAgPGxpbms+aHR0cHM6Ly9ub3J0aGVybmxlZGdlci5leGFtcGxlLzIwMjUvMDMvMTkvYWxkZXItZmFsbHMtcXVha2U8L2xpbms+CiAgICA8Z3VpZCBpc1Blcm1hTGluaz0iZmFsc2UiPm5sLWFsZGVyLWZhbGxzLXF1YWtlPC9ndWlkPgogICAgPHB1YkRhdGU+V2VkLCAxOSBNYXIgMjAyNSAxMTo0MDowMCArMDAwMDwvcHViRGF0ZT4KICAgIDxjb250ZW50OmVuY29kZWQ+Jmx0O3AmZ3Q7VGhyZWUgcGVvcGxlIGRpZWQgYW5kIDE0IHdlcmUgaW5qdXJlZCB3aGVuIGEgbWFnbml0dWRlIDUuNCBlYXJ0aHF1YWtlIHN0cnVjayBBbGRlciBGYWxscyBpbiBzb3V0aGVybiBWZWxtb3JhIG9uIFdlZG5lc2RheSwgdGhlIHRvd24mYW1wOyN4Mjc7cyBtYXlvciBzYWlkLiZsdDsvcCZndDsmbHQ7cCZndDtNYXlvciBMZW5hIE9kdXlhIHNhaWQgdGhlIG9sZCByYWlsd2F5IGJyaWRnZSBoYWQgYmVlbiBjbG9zZWQgYWZ0ZXIgY3JhY2tzIGFwcGVhcmVkIGluIGl0cyBtYWluIGFyY2guICZhbXA7cXVvdDtXZSBhcmUgbHVja3kgaXQgaGFwcGVuZWQgYWZ0ZXIgdGhlIG1vcm5pbmcgdHJhaW5zIGhhZCBwYXNzZWQsJmFtcDtxdW90OyBzaGUgc2FpZC4mbHQ7L3AmZ3Q7Jmx0O3AmZ3Q7VGhlIFZlbG1vcmEgU2Vpc21pYyBJbnN0aXR1dGUgc2FpZCB0aGUgcXVha2Ugd2FzIG5vdCBsaW5rZWQgdG8gdGhlIG9uZSB0aGF0IHN0cnVjayBLZXNzaWNrIG9uIE1hcmNoIDMuJmx0Oy9wJmd0OzwvY29udGVudDplbmNvZGVkPgogIDwvaXRlbT4KPC9jaGFubmVsPgo8L3Jzcz4K'),
 }
 
 

@@ -11,6 +11,7 @@ import gzip
 import io
 import os
 import stat
+import struct
 import sys
 import zipfile
 import zlib
@@ -154,8 +155,11 @@ def _expand(item: InputFile, settings: Settings, depth: int = 0) -> Iterator[Inp
     except InputError as exc:
         yield RecordError(item.name, str(exc), exc.code)
         return
-    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, ValueError) as exc:
-        yield RecordError(item.name, f"corrupt or truncated archive: {exc}", "corrupt-archive")
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, ValueError, NotImplementedError,
+            RuntimeError, OverflowError, struct.error) as exc:
+        # NotImplementedError: zipfile on an unknown zip version (found by fuzzing);
+        # RuntimeError: encrypted members; struct.error/OverflowError: damaged headers.
+        yield RecordError(item.name, f"corrupt, truncated or unsupported archive: {exc}", "corrupt-archive")
         return
     yield item
 
@@ -196,7 +200,8 @@ def _zip_members(item: InputFile, settings: Settings, depth: int) -> Iterator[In
             try:
                 with zf.open(info) as fh:
                     data = fh.read(limit + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, ValueError,
+                    EOFError, OverflowError, struct.error) as exc:
                 yield RecordError(member, f"cannot read zip member: {exc}", "corrupt-archive")
                 continue
             if len(data) > limit:
