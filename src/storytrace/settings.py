@@ -52,6 +52,9 @@ class Settings:
     fetch_max_bytes: int = 10 * 1024 * 1024  # body bytes read per URL before it is refused
     fetch_timeout: float = 20.0  # seconds per URL, connection and every redirect included
     fetch_max_redirects: int = 5  # redirects followed; each new address is vetted again
+    # -- stories: near-miss split (issue 3 follow-up, stages/stories.py) --
+    story_split_ratio: float = 0.75  # split a story whose two halves' cross similarity < this x their cohesion
+    story_split_min_size: int = 3  # articles each half needs before a story is split in two
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})

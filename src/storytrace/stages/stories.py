@@ -156,7 +156,7 @@ def cluster_representatives(reps: list[Article], settings: Settings):
             damped = sub.copy()
             damped[ii, jj] *= time_factor(days, years, part[ii], part[jj], settings)
             damped[jj, ii] = damped[ii, jj]
-            local = average_linkage(damped, thr)
+            local = split_near_misses(damped, average_linkage(damped, thr), settings)
             local_labels = local + next_label
             labels[part] = local_labels
             next_label = int(local_labels.max()) + 1
@@ -194,6 +194,50 @@ def average_linkage(sim: np.ndarray, threshold: float) -> np.ndarray:
     # Renumber by first member so labels do not depend on the library's internal order.
     order: dict[int, int] = {}
     return np.array([order.setdefault(int(r), len(order)) for r in raw], dtype=np.int64)
+
+
+def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -> np.ndarray:
+    """Split stories that hold two dense groups of articles (two events of one kind).
+
+    Two earthquakes in one country share every topic word, so average linkage over the
+    whole block may join them; but each event's articles are far more alike among
+    themselves than across. A story is cut in two (its average-linkage bisection) when the
+    halves' mean cross similarity is below ``story_split_ratio`` x the cohesion (mean
+    within similarity) of the looser half; halves are tried again, recursively.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    ratio, least = settings.story_split_ratio, settings.story_split_min_size
+    out = labels.copy()
+    next_label = int(labels.max()) + 1
+    todo = [np.flatnonzero(labels == lab) for lab in np.unique(labels)]
+    while todo:
+        members = todo.pop()
+        if len(members) < 2 * least:
+            continue
+        sub = sim[np.ix_(members, members)]
+        dist = np.clip(1.0 - sub, 0.0, None)
+        np.fill_diagonal(dist, 0.0)
+        half = AgglomerativeClustering(n_clusters=2, metric="precomputed",
+                                       linkage="average").fit_predict(dist)
+        a, b = members[half == half[0]], members[half != half[0]]  # a holds the earliest
+        if min(len(a), len(b)) < least:
+            continue
+        cross = sim[np.ix_(a, b)].mean()
+        if cross < ratio * min(_cohesion(sim, a), _cohesion(sim, b)):
+            out[b] = next_label
+            next_label += 1
+            todo += [a, b]
+    # Renumber by first member so labels stay in article order.
+    order: dict[int, int] = {}
+    return np.array([order.setdefault(int(r), len(order)) for r in out], dtype=np.int64)
+
+
+def _cohesion(sim: np.ndarray, members: np.ndarray) -> float:
+    """Mean similarity between distinct members."""
+    sub = sim[np.ix_(members, members)]
+    k = len(members)
+    return float((sub.sum() - np.trace(sub)) / (k * (k - 1)))
 
 
 def _related_pairs(sim: np.ndarray, labels: np.ndarray, threshold: float) -> set[tuple[int, int]]:
