@@ -173,3 +173,39 @@ def test_demo_corpus_copies_collapse_and_near_miss_quakes_separate():
     assert sorted(len(s.articles) for s in stories) == [3, 4, 7]
     titles = " | ".join(s.title for s in stories).lower()
     assert "kessick" in titles and "alder falls" in titles and "corran star" in titles
+
+
+def undated(arts):
+    for a in arts:
+        a.published = None  # like scraped pages without dates: time cannot separate them
+    return arts
+
+
+def third_pelleck_report():
+    return quake("q2-c", "Pelleck", "Suvra", "05-04", "5.9", "Governor Dario Fenn", 15,
+                 "Valley Gazette", "Engineers in Suvra checked the Ostra river bridge.")
+
+
+def test_undated_near_miss_events_are_split_into_two_stories():
+    arts = undated(first_quake() + second_quake() + [third_pelleck_report()])
+    merged = group_stories(arts, {}, {}, Settings(story_split_ratio=0.0))
+    assert len(merged) == 1  # words alone join the two quakes: the split must separate them
+    stories = group_stories(arts, {}, {}, Settings())
+    assert sorted(sorted(s.articles) for s in stories) == [
+        ["q1-a", "q1-b", "q1-c"], ["q2-a", "q2-b", "q2-c"]]
+
+
+def test_one_event_told_from_many_angles_is_not_split():
+    # Uniformly alike articles: cutting them anywhere leaves halves as close as their insides.
+    angles = ["Residents slept in the streets of the old market square, wrapped in blankets "
+              "donated by shopkeepers, afraid that aftershocks would bring down cracked walls.",
+              "Families gathered at the stadium, where volunteers cooked soup on open fires.",
+              "Engineers inspected the Tolmar dam overnight and declared it safe, although a "
+              "spillway gate jammed and had to be opened by hand.",
+              "Schools stayed closed and national exams were postponed, the ministry said.",
+              "Students from the university handed out bread and bottled water.",
+              "Military helicopters flew the badly injured to hospitals in the capital."]
+    arts = undated([quake(f"one-{k}", "Arvensk", "Tolmar", "02-11", "6.4", "Governor Ilse Marroq",
+                          38 + k, f"Outlet {k}", angle) for k, angle in enumerate(angles)])
+    stories = group_stories(arts, {}, {}, Settings())
+    assert len(stories) == 1
