@@ -33,7 +33,7 @@ class Settings:
     # -- provenance --
     aliases: dict[str, str] = field(default_factory=dict)  # extra outlet aliases: MailOnline = Daily Mail
     # -- stories (issue 3): one default for every corpus, measured in benchmarks/quality.py --
-    story_threshold: float = 0.12  # average-linkage similarity at which articles share a story
+    story_threshold: float = 0.11  # average-linkage similarity at which articles share a story
     story_entity_weight: float = 0.3  # share of the similarity from named entities (rest: words)
     story_day_grace: float = 2.0  # publication days apart before time starts to separate
     story_day_scale: float = 20.0  # then similarity decays as exp(-(days - grace) / scale)
