@@ -3,6 +3,9 @@ from pathlib import Path
 
 import pytest
 
+# Sockets to anything but loopback fail for the whole suite, subprocesses included.
+pytest_plugins = ["network_guard"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
