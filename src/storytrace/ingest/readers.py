@@ -307,7 +307,11 @@ def read_feed(item: InputFile, settings: Settings) -> Iterator[Raw | RecordError
     if b"<!ENTITY" in data[:65536].upper():
         # Internal entity definitions are the billion-laughs vector; feeds do not need them.
         raise InputError("feed declares XML entities (possible entity-expansion attack); refused", "xml-entities")
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - feedparser itself fails on some damaged feeds
+        # e.g. UnicodeDecodeError on a non-UTF-8 byte in the XML declaration (found by fuzzing)
+        raise InputError(f"unreadable feed ({type(exc).__name__}: {str(exc)[:200]})", "bad-feed") from exc
     if not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise InputError(f"no feed entries found{': ' + str(problem) if problem else ''}", "bad-feed")

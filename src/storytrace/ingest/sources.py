@@ -156,7 +156,7 @@ def _expand(item: InputFile, settings: Settings, depth: int = 0) -> Iterator[Inp
         yield RecordError(item.name, str(exc), exc.code)
         return
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile, ValueError, NotImplementedError,
-            RuntimeError, OverflowError, struct.error) as exc:
+            RuntimeError, OverflowError, struct.error, IndexError, KeyError) as exc:
         # NotImplementedError: zipfile on an unknown zip version (found by fuzzing);
         # RuntimeError: encrypted members; struct.error/OverflowError: damaged headers.
         yield RecordError(item.name, f"corrupt, truncated or unsupported archive: {exc}", "corrupt-archive")
@@ -192,10 +192,12 @@ def _zip_members(item: InputFile, settings: Settings, depth: int) -> Iterator[In
         buf = io.BytesIO(raw.read())
     with zipfile.ZipFile(buf) as zf:
         total = 0
-        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+        infos = [i for i in zf.infolist()
+                 if i.filename and not i.is_dir() and not os.path.basename(i.filename).startswith(".")]
+        if not infos:  # say so: an archive that yields nothing must not pass silently
+            yield RecordError(item.name, "zip archive holds no files", "empty")
+        for info in sorted(infos, key=lambda i: i.filename):
             member = f"{item.name}!{info.filename}"
-            if info.is_dir() or os.path.basename(info.filename).startswith("."):
-                continue
             limit = _output_limit(info.compress_size or 1, settings)
             try:
                 with zf.open(info) as fh:
