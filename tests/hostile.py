@@ -255,6 +255,13 @@ def over_limit_lines(folder, outside):
             _write(folder, "big-array.jsonl", "[" + ",".join([json.dumps({"text": STORY})] * 10_000) + "]")]
 
 
+def slow_record(folder, outside):
+    # Run with max_record_seconds = 1: extracting this 4 MB page takes far longer.
+    paras = "".join(f"<p>{STORY} Paragraph {i}.</p><div><span>{i}</span></div>" for i in range(15_000))
+    return [_write(folder, "slow.html", f"<html><body><article>{paras}</article></body></html>"),
+            _write(folder, "quick.txt", "Boat sinks\n\n" + STORY)]
+
+
 def _all_texts_clean(texts):
     return all("\x00" not in t and not any(0xD800 <= ord(c) <= 0xDFFF for c in t) for t in texts)
 
@@ -287,5 +294,7 @@ CASES = [
     Case("fifo", fifo, {"not-a-file"}, articles=1),
     Case("over-limit-lines", over_limit_lines, {"too-large"}, articles=2,
          env={"STORYTRACE_MAX_FILE_BYTES": "1000000"}),
+    Case("record-time-limit", slow_record, {"timeout"}, articles=1, errors=1,
+         env={"STORYTRACE_MAX_RECORD_SECONDS": "1"}),
     Case("100k-copies", many_copies, set(), articles=100_000, seconds=240),
 ]
