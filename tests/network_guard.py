@@ -87,8 +87,13 @@ def install() -> None:
     os.environ["STORYTRACE_NETWORK_GUARD"] = "1"
 
 
-def pytest_configure(config) -> None:
+def activate() -> None:
+    """Guard this process and every subprocess started from now on."""
     install()
     # Subprocesses (the CLI runs in the hostile-input, crash and concurrency suites) too.
     paths = [str(GUARD_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+
+
+def pytest_configure(config) -> None:
+    activate()

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+import network_guard
 from storytrace.errors import InputError
 from storytrace.ingest import iter_articles
 from storytrace.ingest.fetch import fetch_url, non_public_reason, vet_address
@@ -88,6 +89,10 @@ def server():
     httpd.shutdown()
     httpd.server_close()
 
+
+# tests/conftest.py registers the guard as a plugin for the whole session; activating it
+# here too (idempotent) keeps these tests honest when this file runs on its own.
+network_guard.activate()
 
 S = Settings(fetch_max_bytes=200_000, fetch_timeout=3.0, fetch_max_redirects=3)
 
