@@ -55,7 +55,14 @@ def no_secret_in(folder: Path) -> bool:
     return True
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def _param(case):
+    # A case that exposes a bug in a stage outside ingest stays strict: it fails loudly
+    # (XPASS) once the stage is fixed, so the marker is removed and the case guards it.
+    marks = [pytest.mark.xfail(strict=True, reason=case.known_bug)] if case.known_bug else []
+    return pytest.param(case, id=case.name, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_hostile_input(case, tmp_path):
     inputs_dir, outside, work = tmp_path / "in", tmp_path / "outside", tmp_path / "work"
     for d in (inputs_dir, outside, work):
