@@ -105,6 +105,8 @@ def main(argv=None) -> dict:
         res.update(floor=fl, naive=nv, naive_seconds_for_n=n / naive_rate,
                    naive_measured_on=nv["articles"])
         results["sizes"][n] = res
+        if args.json:  # after every size: a long run that fails later keeps what it measured
+            Path(args.json).write_text(json.dumps(results, indent=1, default=str))
         print(f"  floor {fl['seconds']:.2f} s, naive {n / naive_rate:.0f} s "
               f"({'measured' if nv['articles'] >= n else 'scaled from ' + format(nv['articles'], ',')})",
               flush=True)
@@ -115,7 +117,10 @@ def main(argv=None) -> dict:
         if not path.exists():
             write_corpus(args.dask_size, path)
         print(f"\nDask 1 vs 2 workers on {args.dask_size:,} articles ...", flush=True)
-        results["dask"] = run_dask(str(path), work / "dask")
+        try:
+            results["dask"] = run_dask(str(path), work / "dask")
+        except Exception as exc:  # the table above still prints
+            print(f"  Dask comparison failed: {exc!r}", flush=True)
     print()
     print(table(results))
     if args.json:
