@@ -281,8 +281,7 @@ CASES = [
     Case("lone-surrogates", lone_surrogates, set(), articles=2, text_check=_all_texts_clean),
     Case("encodings", encodings, set(), articles=7,
          text_check=lambda ts: all("Caf\u00e9 fire" in t or "caf\u00e9 owner" in t for t in ts)),
-    Case("30mb-single-line", long_line, set(), articles=1, text_check=lambda ts: len(ts[0]) == 2_000_000,
-         known_bug="stages/claims.py passes a 2,000,000-character sentence to spaCy (E088: max_length)"),
+    Case("30mb-single-line", long_line, set(), articles=1, text_check=lambda ts: len(ts[0]) == 2_000_000),
     Case("30mb-single-record", long_line_jsonl, set(), articles=1),
     Case("200k-nested-div", nested_html, {"too-deep"}),
     Case("200k-nested-blockquote", lambda f, o: nested_html(f, o, "blockquote"), {"too-deep"}),
@@ -305,9 +304,6 @@ CASES = [
          env={"STORYTRACE_MAX_FILE_BYTES": "1000000"}),
     Case("record-time-limit", slow_record, {"timeout"}, articles=1, errors=1,
          env={"STORYTRACE_MAX_RECORD_SECONDS": "1"}),
-    Case("stop-words-only", stop_words_only, set(), articles=2,
-         known_bug="stages/stories.py: TfidfVectorizer raises 'empty vocabulary' when no text has a content word"),
-    Case("100k-copies", many_copies, set(), articles=100_000, seconds=300,
-         known_bug="every copy's text is learned as its outlet's boilerplate, then stages/stories.py "
-                   "raises 'empty vocabulary'"),
+    Case("stop-words-only", stop_words_only, set(), articles=2),
+    Case("100k-copies", many_copies, set(), articles=100_000, seconds=300),
 ]

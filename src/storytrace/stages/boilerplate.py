@@ -72,15 +72,20 @@ def learn_boilerplate(articles: Iterable[Article], min_articles: int = 3,
     for art in articles:
         by_source[art.source or ""].append(art)
     result = {a.id: service_message_spans(a.text) for a in articles}
+    by_id = {a.id: a for a in articles}
     for source, group in by_source.items():
         if not source or len(group) < min_articles:
             continue
         keyed = {a.id: [(s, e, _line_key(a.text[s:e])) for s, e in lines(a.text)] for a in group}
+        # Owners are distinct texts: a thousand exact copies of one story repeat no furniture.
+        first_of_text = {}
+        for a in sorted(group, key=lambda a: a.id):
+            first_of_text.setdefault(a.text, a.id)
         owners: dict[str, set[str]] = defaultdict(set)
         for art_id, items in keyed.items():
             for s, e, key in items:
                 if e - s <= max_line_chars:
-                    owners[key].add(art_id)
+                    owners[key].add(first_of_text[by_id[art_id].text])
         candidates = {k for k, ids in owners.items() if len(ids) >= min_articles}
         if not candidates:
             continue
@@ -97,7 +102,8 @@ def _otherwise_different(ids: list[str], line_sets: dict[str, set[str]], max_ove
     scores = []
     for a, b in combinations(ids, 2):
         union = line_sets[a] | line_sets[b]
-        scores.append(len(line_sets[a] & line_sets[b]) / len(union) if union else 0.0)
+        # Nothing left but repeated lines: copies of one text, not different articles.
+        scores.append(len(line_sets[a] & line_sets[b]) / len(union) if union else 1.0)
     return not scores or sum(scores) / len(scores) <= max_overlap
 
 

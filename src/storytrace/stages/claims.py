@@ -41,7 +41,9 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     for p_idx, (ps, pe) in enumerate(paragraphs(text)):
         if not has_figures(text, ps, pe):
             continue  # most paragraphs hold no figure: skip them before splitting sentences
-        for ss, se in sentences(text, ps, pe):
+        for ss, se in bounded(sentences(text, ps, pe), text):
+            if len(claims) >= MAX_CLAIMS_PER_ARTICLE:
+                break  # a pathological text (megabytes of figures): the first ones are plenty
             sentence = text[ss:se]
             attributor.sentence(index, p_idx, sentence)
             exprs = find_numbers(text, ss, se, article.published)
@@ -220,6 +222,25 @@ def context_words(text: str, lo: int, hi: int, start: int, end: int) -> list[str
     return sorted({w.lower() for w in words if w.lower() not in _CONTEXT_STOP and len(w) > 2})
 
 
+MAX_CLAIMS_PER_ARTICLE = 1000  # bounds time on hostile input; real articles hold < 100
+MAX_SENTENCE_CHARS = 1000  # a "sentence" longer than this is run-on text (a one-line file)
+
+
+def bounded(spans, text: str):
+    """Sentence spans, with run-on spans cut into pieces at spaces, so every rule stays linear."""
+    for ss, se in spans:
+        while se - ss > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", ss + MAX_SENTENCE_CHARS // 2, ss + MAX_SENTENCE_CHARS)
+            cut = cut if cut > ss else ss + MAX_SENTENCE_CHARS
+            yield ss, cut
+            ss = cut + 1 if text[cut:cut + 1] == " " else cut
+        if se > ss:
+            yield ss, se
+
+
+MAX_TAGGED_CHARS = 2000  # spaCy is given at most this much text at once
+
+
 class _LazyTagger:
     """spaCy's tagger, loaded on first need and run once per sentence that needs it."""
 
@@ -228,6 +249,8 @@ class _LazyTagger:
 
     def check(self, text: str, ss: int, se: int, phrase: Phrase) -> Phrase | None:
         """Cut the phrase at its first token spaCy does not tag as a noun or adjective."""
+        if se - ss > MAX_TAGGED_CHARS:  # a run-on "sentence" (a one-line file): tag a window
+            ss, se = max(ss, phrase.start - 200), min(se, phrase.end + 200)
         doc = self._docs.get((ss, se))
         if doc is None:
             from ..nlp import load_english

@@ -96,16 +96,25 @@ def _root(aid: str, duplicates: dict[str, Duplicate], by_id: dict[str, Article])
 
 # -- similarity and clustering -------------------------------------------------------------
 
+def _tfidf(docs, vectorizer):
+    """TF-IDF rows, or all-zero rows when no document has a content word (nothing to compare)."""
+    from scipy import sparse
+
+    try:
+        return vectorizer.fit_transform(docs)
+    except ValueError:  # "empty vocabulary": only stop words, numbers-only or blank texts
+        return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
+
+
 def similarity_matrices(reps: list[Article], settings: Settings):
     """Sparse cosine similarity on words+names (``content``) and the time damping inputs."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     texts = [title_and_text(a) for a in reps]
-    words = TfidfVectorizer(stop_words=list(ENGLISH_STOP_WORDS), sublinear_tf=True,
-                            dtype=np.float32).fit_transform(texts)
+    words = _tfidf(texts, TfidfVectorizer(stop_words=list(ENGLISH_STOP_WORDS), sublinear_tf=True,
+                                          dtype=np.float32))
     name_lists = [names(t) for t in texts]
-    ents = TfidfVectorizer(analyzer=_identity, sublinear_tf=True,
-                           dtype=np.float32).fit_transform(name_lists)
+    ents = _tfidf(name_lists, TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32))
     w = settings.story_entity_weight
     content = ((1 - w) * (words @ words.T) + w * (ents @ ents.T)).tocsr()
     days = np.array([d if (d := day_number(a)) is not None else -1 for a in reps], dtype=np.int64)
