@@ -146,3 +146,24 @@ def test_import_does_no_work():
     code = "import sys, storytrace; print(any(m in sys.modules for m in ('spacy', 'trafilatura', 'sklearn', 'torch')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_cli_fetch_is_opt_in_and_refuses_loopback(tmp_path):
+    import http.server
+    import threading
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
+    try:
+        db = str(tmp_path / "s.db")
+        plain = subprocess.run([*CLI, "ingest", url, "--db", db], capture_output=True, text=True)
+        fetched = subprocess.run([*CLI, "ingest", url, "--db", db, "--fetch"], capture_output=True, text=True)
+    finally:
+        server.shutdown()
+    assert plain.returncode == 1 and url in plain.stderr  # a URL is not fetched unless asked
+    assert fetched.returncode == 1 and url in fetched.stderr and "Traceback" not in fetched.stderr
+    check = json.loads(subprocess.run([*CLI, "check", "--db", db, "--json"], capture_output=True,
+                                      text=True).stdout)
+    codes = {e["code"] for e in check["errors"]}
+    assert "url-not-fetched" in codes and "fetch-refused" in codes

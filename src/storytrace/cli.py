@@ -18,6 +18,11 @@ DB_OPTION = click.option("--db", "db", default="storytrace.db", show_default=Tru
                          type=click.Path(dir_okay=False), help="SQLite store.")
 
 
+FETCH_OPTION = click.option("--fetch", is_flag=True,
+                            help="Download http(s) URLs given as inputs (public addresses only; "
+                                 "see docs/security-model.md).")
+
+
 def _err(message: str) -> None:
     click.echo(message, err=True)
 
@@ -85,8 +90,9 @@ def _settings(ctx):
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @DB_OPTION
+@FETCH_OPTION
 @click.pass_context
-def ingest(ctx, inputs, db):
+def ingest(ctx, inputs, db, fetch):
     """Read articles (files, folders, '-' for stdin) into the store."""
     from .ingest import ingest as run_ingest
     from .store import Store
@@ -98,7 +104,7 @@ def ingest(ctx, inputs, db):
             run_id = store.begin_run("ingest", inputs)
             status = "failed"
             try:
-                report = run_ingest(inputs, store, run_id, settings, on_error=_error_printer())
+                report = run_ingest(inputs, store, run_id, settings, on_error=_error_printer(), fetch=fetch)
                 status = "errors" if report.errors else "ok"
             finally:
                 store.finish_run(run_id, status)
@@ -117,8 +123,9 @@ def ingest(ctx, inputs, db):
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--workers", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--scheduler", default=None, help="Address of an existing Dask scheduler.")
+@FETCH_OPTION
 @click.pass_context
-def analyze(ctx, inputs, out, db, engine, workers, scheduler):
+def analyze(ctx, inputs, out, db, engine, workers, scheduler, fetch):
     """Ingest INPUTS, run every stage, write analysis.json and the dossiers to OUT."""
     from .pipeline import analyze as run_analyze
 
@@ -128,7 +135,7 @@ def analyze(ctx, inputs, out, db, engine, workers, scheduler):
         with _Progress() as progress:
             result = run_analyze(inputs, db=db, out=out, settings=settings, engine=engine,
                                  workers=workers, scheduler=scheduler, on_error=_error_printer(),
-                                 progress=progress)
+                                 progress=progress, fetch=fetch)
         index = Path(out) / "index.html"
         _err(f"{len(result.articles)} articles, {len(result.stories)} stories, "
              f"{len(result.errors)} input errors")

@@ -24,7 +24,7 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
             out: str | os.PathLike | None = None, settings: Settings | None = None,
             engine: str = "local", workers: int | None = None, scheduler: str | None = None,
             on_error: Callable[[RecordError], None] | None = None,
-            progress: Progress | None = None) -> Analysis:
+            progress: Progress | None = None, fetch: bool = False) -> Analysis:
     """Ingest ``inputs`` into the store, analyse every article in it, return the Analysis.
 
     With ``out``, the store defaults to ``out/storytrace.db`` and ``out`` receives
@@ -40,7 +40,7 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
         run_id = store.begin_run("analyze", inputs)
         status = "failed"
         try:
-            report = ingest(inputs, store, run_id, settings, on_error=on_error)
+            report = ingest(inputs, store, run_id, settings, on_error=on_error, fetch=fetch)
             analysis = analyze_store(store, settings, engine=engine, workers=workers,
                                      scheduler=scheduler, progress=progress)
             analysis.errors = report.errors
