@@ -140,6 +140,10 @@ def _story_stages(run, analysis: Analysis, by_id: dict[str, Article], duplicates
     for story, res in zip(analysis.stories, results):
         analysis.links.extend(res["links"])
         story.origins = res["origins"]
+        # Kept with the story in the store too, so the web app and exports need no dossier file.
+        story.extra.update({"origin_sources": res["origin_sources"],
+                            "facts": [f.to_dict() for f in res["facts"]],
+                            "quote_groups": res["quote_groups"]})
         provenance_facts.extend(res["facts"])
         analysis.quotes.extend(res["quotes"])
         quote_groups.extend(res["quote_groups"])
@@ -163,7 +167,8 @@ def per_story_stages(task: dict, settings: Settings) -> dict:
     articles_here = {a.id: a for a in members}
     quotes, groups = group_quotes(story_id, task["quotes"], articles_here, prov.origin_of)
     claims = task["claims"]
-    return {"links": prov.links, "origins": prov.origins, "facts": list(getattr(prov, "facts", []) or []),
+    return {"links": prov.links, "origins": prov.origins, "origin_sources": prov.origin_sources,
+            "facts": list(prov.facts),
             "quotes": quotes, "quote_groups": groups, "claims": claims,
             "claim_groups": judge_claims(story_id, claims, articles_here, prov.origin_of)}
 

@@ -197,8 +197,9 @@ class Store:
             for table in ("links", "quotes", "claims", "claim_groups", "stories"):
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.executemany(
-                "UPDATE articles SET story_id=?, duplicate_of=? WHERE id=?",
-                [(a.story, a.duplicate_of, a.id) for a in analysis.articles])
+                "UPDATE articles SET story_id=?, duplicate_of=?, opinion_spans=? WHERE id=?",
+                [(a.story, a.duplicate_of, _dumps([list(s) for s in a.opinion_spans]), a.id)
+                 for a in analysis.articles])
             for s in analysis.stories:
                 dates = sorted(d for d in (published.get(i) for i in s.articles) if d)
                 self.conn.execute(
@@ -268,4 +269,5 @@ def _row_to_article(r: sqlite3.Row) -> Article:
         language=r["language"],
         boilerplate_spans=[tuple(s) for s in json.loads(r["boilerplate_spans"])],
         metadata=json.loads(r["metadata"]), origin=r["origin"], version=r["version"],
-        content_hash=r["content_hash"], story=r["story_id"], duplicate_of=r["duplicate_of"])
+        content_hash=r["content_hash"], story=r["story_id"], duplicate_of=r["duplicate_of"],
+        opinion_spans=[tuple(s) for s in json.loads(r["opinion_spans"])])

@@ -153,4 +153,8 @@ MIGRATIONS: list[str] = [
                json_array_length(g.claims) AS claims, g.explanation
         FROM claim_groups g LEFT JOIN stories s ON s.id = g.story_id;
     """,
+    # 4: opinion passages, kept with the article like its boilerplate
+    """
+    ALTER TABLE articles ADD COLUMN opinion_spans TEXT NOT NULL DEFAULT '[]';
+    """,
 ]

@@ -1,9 +1,10 @@
 """Read-only loading for the web app: one story's records from the store as model objects.
 
-The store holds articles, stories, links, quotes, claims and claim groups. Passage-level
-facts and the provenance stage's quote groups live only in the written dossier
-(``stories/SLUG/dossier.json`` beside the store, when ``analyze --out`` wrote both): they
-are reused when that file describes the same articles, so the app shows the same content.
+The store holds articles (with their opinion spans), stories (with their passage-level
+facts, quote groups and outside origins in ``stories.data``), links, quotes, claims and
+claim groups: the app shows what ``analyze`` found. A written dossier
+(``stories/SLUG/dossier.json`` beside the store) is reused when it describes the same
+articles, so the app and the files agree exactly.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def load_story(store: Store, story_id: str) -> tuple[Story, dict] | None:
             "claims": [_claim(r) for r in store.conn.execute("SELECT * FROM claims WHERE story_id=?", (story_id,))],
             "claim_groups": [_group(r) for r in store.conn.execute(
                 "SELECT * FROM claim_groups WHERE story_id=?", (story_id,))],
-            "extra": {"facts": [], "quote_groups": []}}
+            "extra": {"facts": story.extra.get("facts", []), "quote_groups": story.extra.get("quote_groups", [])}}
     return story, part
 
 
