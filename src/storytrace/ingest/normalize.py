@@ -162,9 +162,18 @@ def normalise_date(value: Any) -> tuple[str | None, str | None]:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from the bundled py3langid model; None for too little text."""
     sample = text[:1000]  # enough for a reliable guess; classify cost grows with length
-    if len(re.findall(r"\w+", sample)) < 3:
+    tokens = re.findall(r"\w+", sample.lower())
+    if len(tokens) < 3:
         return None
+    if len(tokens) >= 40 and sum(t in _ENGLISH_FUNCTION_WORDS for t in tokens) >= 0.2 * len(tokens):
+        return "en"  # dense English function words: no other language reads like this; skip the model
     return _classify(sample)
+
+
+# The commonest English function words; in English prose they are 25-40% of all tokens.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to a in is that for on was with as it at by from he she they his her their "
+    "said were be has have had are not this but an or which who will would been its after".split())
 
 
 @lru_cache(maxsize=8192)
