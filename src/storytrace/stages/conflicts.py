@@ -346,7 +346,10 @@ def _explain(verdict: str, reason: str | None, subject: str, subgroups: list[lis
         if growth:
             lines.append(f"The reported figure grew over time ({growth}), though the ranges still overlap.")
     else:
-        lines.append(f"{verdict} — {head} fall into {len(subgroups)} sets that cannot all be true.")
+        cause = {"over-time": "the figure changed over time", "sources": "named sources disagree",
+                 "disagreement": "the outlets disagree"}.get(reason)
+        lines.append(f"{verdict} — {head} fall into {len(subgroups)} sets that cannot all be true"
+                     + (f": {cause}." if cause else "."))
     for i, sg in enumerate(subgroups, 1):
         label = f"Set {i}" if len(subgroups) > 1 else "Figures"
         if len(sg) > 1 and len(subgroups) > 1:
