@@ -201,3 +201,11 @@ def test_show_and_work_titles_with_inner_commas_are_not_quotes():
     text = ("Speaking on Channel 9's \u201cMorning Harbour,\u201d Ortiz said the ferry would "
             "return. Reyes was the founder of \u201cFriends of Dunmore Pier.\u201d")
     assert quotes(text) == []
+
+
+def test_pronoun_resolves_to_an_apposition_subject():
+    text = ('Harbour master Captain Elena Marsh said: "We got every lifeboat in the water within eleven minutes."'
+            '\n\nFishing boats joined the rescue. One skipper, Tomas Reid, said he pulled nine people from the '
+            'water. "They were freezing and some were badly burned," he said.')
+    quotes = extract_quotes(Article(id="x", text=text, language="en"))
+    assert [q.speaker for q in quotes] == ["Captain Elena Marsh", "Tomas Reid"]

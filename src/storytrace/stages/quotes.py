@@ -306,7 +306,13 @@ def _resolve_pronoun(text: str, sp: Speaker, pos: int, earlier: list[Quote]):
         head = masked[max(0, m.start() - 100):m.start()]
         cut = max(head.rfind(c) for c in ",.;:!?\"“”«»\n")
         np_start = m.start() - len(head) + cut + 1
-        np_text = masked[np_start:m.start()]
+        if not masked[np_start:m.start()].strip() and cut > 0 and head[cut] == ",":
+            # an apposition names the subject: "One skipper, Tomas Reid, said"
+            prev = max(head.rfind(c, 0, cut) for c in ",.;:!?\"“”«»\n")
+            np_start = m.start() - len(head) + prev + 1
+            np_text = masked[np_start:m.start() - len(head) + cut]
+        else:
+            np_text = masked[np_start:m.start()]
         np_end = np_start + len(re.sub(r"(?:\s+(?:has|had|was|also|\w+ly))*\s*$", "", np_text))
         cand = _classify_np(masked, np_start, np_end, leading=True)
         if cand and cand.kind != "pronoun":
