@@ -83,3 +83,22 @@ def test_unknown_engine_is_a_usage_error():
     from storytrace.errors import UsageError
     with pytest.raises(UsageError):
         get_engine("spark")
+
+
+def test_exact_copies_are_analysed_once_with_identical_results(tmp_path, demo_dir, monkeypatch):
+    import storytrace.pipeline as pipeline
+
+    wire = json.loads((demo_dir / "newswire-export.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    records = [{**wire, "id": f"copy-{i}", "source": f"Outlet {i % 3}"} for i in range(5)]
+    (tmp_path / "copies.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        run = store.begin_run("ingest", [])
+        ingest([str(tmp_path / "copies.jsonl")], store, run, Settings())
+        distinct, copies = pipeline._distinct_texts(list(store.iter_articles()))
+    assert len(distinct) == 1 and sum(map(len, copies.values())) == 4
+    shortcut = run_engine(db, engine="local", workers=1)
+    monkeypatch.setattr(pipeline, "_distinct_texts", lambda arts: (arts, {}))
+    assert run_engine(db, engine="local", workers=1) == shortcut
+    data = json.loads(shortcut)
+    assert len({q["article"] for q in data["quotes"]}) == 5 and len({q["id"] for q in data["quotes"]}) == len(data["quotes"])

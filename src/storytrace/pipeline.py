@@ -90,7 +90,11 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
 
     # Per-article stages (quotes, opinion, claims), then per-story stages, on the engine.
     with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run:
-        per_article = run.map_articles(articles, settings, progress)
+        distinct, copies_of = _distinct_texts(articles)
+        per_article = run.map_articles(distinct, settings, progress)
+        for rep, copies in copies_of.items():  # exact copies: the representative's results, re-keyed
+            for copy_id in copies:
+                per_article[copy_id] = _retarget(per_article[rep], copy_id)
         analysis = Analysis(articles=articles, stories=stories)
         quotes_by_story: dict[str, list] = defaultdict(list)
         claims_by_story: dict[str, list] = defaultdict(list)
@@ -102,6 +106,51 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         del per_article
         _story_stages(run, analysis, by_id, duplicates, quotes_by_story, claims_by_story, settings, progress)
     return analysis
+
+
+def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, list[str]]]:
+    """Articles with distinct (text, date, language), and the exact copies of each.
+
+    The per-article stages depend only on those fields, so a wire story carried verbatim by
+    a thousand sites is analysed once.
+    """
+    first: dict[tuple, str] = {}
+    distinct: list[Article] = []
+    copies_of: dict[str, list[str]] = defaultdict(list)
+    for art in articles:
+        key = (art.analysis_text, art.published, art.language)
+        if key in first:
+            copies_of[first[key]].append(art.id)
+        else:
+            first[key] = art.id
+            distinct.append(art)
+    return distinct, copies_of
+
+
+def _retarget(result: dict, article_id: str) -> dict:
+    """A copy's per-article results: the representative's, with ids made from the copy's id."""
+    import copy
+    from dataclasses import replace
+
+    from .ids import make_id
+
+    ids = {q.id: make_id("q", article_id, *q.span) for q in result["quotes"]}
+    ids.update({c.id: make_id("c", article_id, *c.span) for c in result["claims"]})
+
+    def rekey(value):
+        if isinstance(value, str):
+            return ids.get(value, value)
+        if isinstance(value, dict):
+            return {k: rekey(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rekey(v) for v in value]
+        return value
+
+    return {"opinion_spans": list(result["opinion_spans"]),
+            "quotes": [replace(q, id=ids[q.id], article=article_id, extra=rekey(copy.deepcopy(q.extra)))
+                       for q in result["quotes"]],
+            "claims": [replace(c, id=ids[c.id], article=article_id, extra=rekey(copy.deepcopy(c.extra)))
+                       for c in result["claims"]]}
 
 
 def _parts_dir(store: Store) -> str | None:
