@@ -97,8 +97,8 @@ def test_exact_copies_are_analysed_once_with_identical_results(tmp_path, demo_di
         ingest([str(tmp_path / "copies.jsonl")], store, run, Settings())
         distinct, copies = pipeline._distinct_texts(list(store.iter_articles()))
     assert len(distinct) == 1 and sum(map(len, copies.values())) == 4
-    shortcut = run_engine(db, engine="local", workers=1)
+    shortcut = run_engine(db, tmp_path, "shortcut", engine="local", workers=1)
     monkeypatch.setattr(pipeline, "_distinct_texts", lambda arts: (arts, {}))
-    assert run_engine(db, engine="local", workers=1) == shortcut
-    data = json.loads(shortcut)
+    assert run_engine(db, tmp_path, "every-copy", engine="local", workers=1) == shortcut
+    data = json.loads(shortcut[1])
     assert len({q["article"] for q in data["quotes"]}) == 5 and len({q["id"] for q in data["quotes"]}) == len(data["quotes"])
