@@ -167,3 +167,9 @@ def test_cli_fetch_is_opt_in_and_refuses_loopback(tmp_path):
                                       text=True).stdout)
     codes = {e["code"] for e in check["errors"]}
     assert "url-not-fetched" in codes and "fetch-refused" in codes
+
+
+def test_demo_marks_only_site_furniture_as_boilerplate(demo):
+    result, _ = demo
+    marked = [a.text[s:e] for a in result.articles for s, e in a.boilerplate_spans]
+    assert marked == ["Subscribe to the Coastline Courier newsletter for daily updates."] * 2
