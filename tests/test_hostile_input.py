@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import sqlite3
+import signal
 import subprocess
 import sys
 import time
@@ -29,10 +30,23 @@ def _limits():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _limits_in_own_group():
+    os.setsid()  # its own process group, so a timeout also ends the worker processes it starts
+    _limits()
+
+
 def run_cli(args, seconds, env=None):
     start = time.monotonic()
-    proc = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=seconds,
-                          preexec_fn=_limits, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    with subprocess.Popen([str(BIN), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=_limits_in_own_group, stdin=subprocess.DEVNULL,
+                          env={**os.environ, **(env or {})}) as child:
+        try:
+            out, err = child.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            raise
+    proc = subprocess.CompletedProcess(child.args, child.returncode, out, err)
     return proc, time.monotonic() - start
 
 
