@@ -129,7 +129,6 @@ def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, l
 
 def _retarget(result: dict, article_id: str) -> dict:
     """A copy's per-article results: the representative's, with ids made from the copy's id."""
-    import copy
     from dataclasses import replace
 
     from .ids import make_id
@@ -146,10 +145,11 @@ def _retarget(result: dict, article_id: str) -> dict:
             return [rekey(v) for v in value]
         return value
 
+    # rekey builds new dicts and lists all the way down, so no copy shares mutable state.
     return {"opinion_spans": list(result["opinion_spans"]),
-            "quotes": [replace(q, id=ids[q.id], article=article_id, extra=rekey(copy.deepcopy(q.extra)))
+            "quotes": [replace(q, id=ids[q.id], article=article_id, extra=rekey(q.extra))
                        for q in result["quotes"]],
-            "claims": [replace(c, id=ids[c.id], article=article_id, extra=rekey(copy.deepcopy(c.extra)))
+            "claims": [replace(c, id=ids[c.id], article=article_id, extra=rekey(c.extra))
                        for c in result["claims"]]}
 
 
@@ -252,7 +252,8 @@ def write_json_atomic(path: Path, data) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1, default=_json_default)
+            # json.dumps without indent runs the C encoder: ~10x faster on big analyses.
+            fh.write(json.dumps(data, ensure_ascii=False, default=_json_default))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
