@@ -109,7 +109,7 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
 
 
 def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, list[str]]]:
-    """Articles with distinct (text, date, language), and the exact copies of each.
+    """Articles with distinct (text, boilerplate, date, language), and the exact copies of each.
 
     The per-article stages depend only on those fields, so a wire story carried verbatim by
     a thousand sites is analysed once.
@@ -118,7 +118,7 @@ def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, l
     distinct: list[Article] = []
     copies_of: dict[str, list[str]] = defaultdict(list)
     for art in articles:
-        key = (art.analysis_text, art.published, art.language)
+        key = (art.text, tuple(map(tuple, art.boilerplate_spans)), art.published, art.language)
         if key in first:
             copies_of[first[key]].append(art.id)
         else:
