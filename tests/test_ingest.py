@@ -6,8 +6,6 @@ import json
 import os
 import zipfile
 
-import pytest
-
 from storytrace.ingest import ingest, iter_articles
 from storytrace.model import RecordError
 from storytrace.settings import Settings

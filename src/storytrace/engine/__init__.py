@@ -55,3 +55,12 @@ def run_story_chunk(tasks, settings) -> list:
     """One task: the group stages for a batch of stories (runs on any worker)."""
     from ..pipeline import per_story_stages
     return [per_story_stages(task, settings) for task in tasks]
+
+
+def map_articles_in_chunks(engine, articles, settings, chunk: int, progress=None) -> dict:
+    """The per-article stages over ``chunk``-sized tasks on ``engine``: {article id: result}."""
+    results: dict = {}
+    for part in engine.map_tasks(run_chunk, chunked(articles, chunk), settings, len(articles),
+                                 "quotes, opinion, claims", progress):
+        results.update(part)
+    return results

@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 
-from . import chunked, run_chunk
+from . import map_articles_in_chunks
 from .parts import read_part, write_part
 
 CHUNK = 200  # Dask costs ~1.5 ms a task and ~10 ms a round trip: keep tasks seconds long
@@ -78,8 +78,4 @@ class DaskEngine:
         return out
 
     def map_articles(self, articles, settings, progress=None) -> dict:
-        results: dict = {}
-        for part in self.map_tasks(run_chunk, chunked(articles, CHUNK), settings, len(articles),
-                                   "quotes, opinion, claims", progress):
-            results.update(part)
-        return results
+        return map_articles_in_chunks(self, articles, settings, CHUNK, progress)

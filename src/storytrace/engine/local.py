@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from . import chunked, run_chunk
+from . import map_articles_in_chunks
 
 # Below this many articles a pool costs more (start-up, model load per worker) than it saves.
 MIN_ARTICLES_FOR_POOL = 400
@@ -47,8 +47,4 @@ class LocalEngine:
         return out
 
     def map_articles(self, articles, settings, progress=None) -> dict:
-        results: dict = {}
-        for part in self.map_tasks(run_chunk, chunked(articles, CHUNK), settings, len(articles),
-                                   "quotes, opinion, claims", progress):
-            results.update(part)
-        return results
+        return map_articles_in_chunks(self, articles, settings, CHUNK, progress)

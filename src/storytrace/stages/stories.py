@@ -148,7 +148,7 @@ def cluster_representatives(reps: list[Article], settings: Settings):
     thr = settings.story_threshold
     coo = content.tocoo()
     keep = (coo.row < coo.col) & (coo.data >= thr)
-    ri, ci, val = coo.row[keep], coo.col[keep], coo.data[keep].astype(np.float64)
+    ri, ci = coo.row[keep], coo.col[keep]
     # Blocks on undamped similarity: they hold every story and every related pair.
     blocks = _components(n, ri, ci)
     labels = np.full(n, -1, dtype=np.int64)
