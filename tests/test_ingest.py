@@ -269,7 +269,8 @@ def test_reingest_is_a_noop_and_changes_become_versions(tmp_path):
 
 def test_errors_are_stored_and_good_records_kept(tmp_path):
     db = tmp_path / "s.db"
-    bad_inputs(tmp_path / "in" if (tmp_path / "in").mkdir() is None else None)
+    (tmp_path / "in").mkdir()
+    bad_inputs(tmp_path / "in")
     report = run_ingest(db, tmp_path / "in")
     with Store(db) as store:
         assert store.count("errors") == len(report.errors) >= 10
