@@ -1,0 +1,197 @@
+"""Per-article stages (quotes, opinion, claims): speed, profile, and a canonical dump.
+
+    .venv/bin/python benchmarks/per_article_speed.py time [--repeat 3]
+    .venv/bin/python benchmarks/per_article_speed.py dump OUT.json [--external]
+    .venv/bin/python benchmarks/per_article_speed.py profile [--top 40]
+
+The fixed article set: the first 500 articles of the generated scale corpus
+(``generate.corpus(500)``, read through ingest as JSONL like ``run_all.py`` writes it), the
+demo corpus and the two seed articles, all read with ``storytrace.ingest.iter_articles``.
+``dump`` writes every quote, claim and opinion span as canonical JSON, so two versions of
+the code can be compared byte for byte; ``--external`` adds the real news texts of the
+labelled sets in ../shared/data (read there, never copied into the repo).
+``time`` reports ms/article of ``pipeline.per_article_stages`` and, measured in the same
+process on the same texts, a baseline (``text.sentences`` + ``\\w+`` tokenising); the
+ratio between them is what compares across runs on this shared machine.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+DATA = ROOT.parent / "shared" / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+N_GENERATED = 500
+
+
+def fixed_articles() -> dict[str, list]:
+    """{set name: articles}, each read through ingest like ``storytrace analyze`` reads it."""
+    from generate import corpus
+
+    from storytrace.ingest import iter_articles
+    from storytrace.model import Article
+    from storytrace.settings import Settings
+
+    settings = Settings()
+
+    def read(inputs: list[str]) -> list[Article]:
+        return [a for a in iter_articles(inputs, settings) if isinstance(a, Article)]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "generated.jsonl"
+        with open(path, "w", encoding="utf-8") as fh:
+            for a in corpus(N_GENERATED):
+                fh.write(json.dumps({k: v for k, v in a.items() if k != "story"}) + "\n")
+        sets = {"generated": read([str(path)])}
+    sets["demo"] = read([str(ROOT / "demo" / "corpus")])
+    sets["seeds"] = read(sorted(str(p) for p in SEEDS.glob("*.txt"))) if SEEDS.exists() else []
+    return sets
+
+
+def external_articles() -> dict[str, list]:
+    """Real news texts from the labelled sets (skipped when ../shared/data is absent)."""
+    from storytrace.model import Article
+
+    sets = {}
+    for name in ("polnear_dev", "ecbplus_dev", "gvc_dev", "basil_dev"):
+        path = DATA / f"{name}.jsonl"
+        if path.exists():
+            recs = [json.loads(line) for line in open(path, encoding="utf-8")]
+            sets[name] = [Article(id=f"{name}-{i}", text=r["text"], published=r.get("date"))
+                          for i, r in enumerate(recs) if r.get("text")]
+    return sets
+
+
+def _warm_up_articles() -> list:
+    """Articles outside the timed set (another seed), to load modules before timing."""
+    from generate import corpus
+
+    from storytrace.model import Article
+
+    return [Article(id=a["id"], text=a["text"], published=a["published"], language="en")
+            for a in corpus(20, seed=99)]
+
+
+def canonical(article, result: dict) -> dict:
+    return {"id": article.id,
+            "quotes": [q.to_dict() for q in result["quotes"]],
+            "opinion_spans": [list(s) for s in result["opinion_spans"]],
+            "claims": [c.to_dict() for c in result["claims"]]}
+
+
+def dump(out: str, external: bool) -> None:
+    from storytrace.pipeline import per_article_stages
+    from storytrace.settings import Settings
+
+    settings = Settings()
+    sets = fixed_articles()
+    if external:
+        sets.update(external_articles())
+    data = {name: [canonical(a, per_article_stages(a, settings)) for a in arts]
+            for name, arts in sets.items()}
+    Path(out).write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, indent=0), encoding="utf-8")
+    print(json.dumps({name: len(arts) for name, arts in sets.items()}))
+
+
+def _baseline(texts: list[str]) -> None:
+    from storytrace.text import sentences
+
+    word = re.compile(r"\w+")
+    for t in texts:
+        sentences(t)
+        word.findall(t)
+
+
+def _stages(articles, settings) -> None:
+    from storytrace.pipeline import per_article_stages
+
+    for a in articles:
+        per_article_stages(a, settings)
+
+
+def _clear_caches() -> None:
+    """Empty every lru_cache in storytrace, so a repeat does not reuse the last run's work
+    (``analyze`` sees each article once)."""
+    for name, mod in list(sys.modules.items()):
+        if name.startswith("storytrace."):
+            for value in list(vars(mod).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def _best(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        _clear_caches()
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def timing(repeat: int) -> dict:
+    from storytrace.settings import Settings
+
+    settings = Settings()
+    sets = fixed_articles()
+    _stages(_warm_up_articles(), settings)  # imports, compiled regexes, spaCy load
+    rows = {}
+    for name, arts in sets.items():
+        texts = [a.analysis_text for a in arts]
+        t_base = _best(lambda: _baseline(texts), repeat)
+        t_stage = _best(lambda: _stages(arts, settings), repeat)
+        rows[name] = {"articles": len(arts), "words": sum(len(t.split()) for t in texts),
+                      "stages_ms_per_article": round(1000 * t_stage / len(arts), 3),
+                      "baseline_ms_per_article": round(1000 * t_base / len(arts), 3),
+                      "ratio_to_baseline": round(t_stage / t_base, 2)}
+    print(json.dumps(rows, indent=1))
+    return rows
+
+
+def profile(top: int) -> None:
+    from storytrace.settings import Settings
+
+    settings = Settings()
+    sets = fixed_articles()
+    arts = [a for arts in sets.values() for a in arts]
+    _stages(_warm_up_articles(), settings)
+    prof = cProfile.Profile()
+    prof.enable()
+    _stages(arts, settings)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("time")
+    t.add_argument("--repeat", type=int, default=3)
+    d = sub.add_parser("dump")
+    d.add_argument("out")
+    d.add_argument("--external", action="store_true")
+    p = sub.add_parser("profile")
+    p.add_argument("--top", type=int, default=40)
+    args = ap.parse_args()
+    if args.cmd == "time":
+        timing(args.repeat)
+    elif args.cmd == "dump":
+        dump(args.out, args.external)
+    else:
+        profile(args.top)
+
+
+if __name__ == "__main__":
+    main()
