@@ -62,7 +62,7 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
     from .engine import get_engine
     from .stages.boilerplate import learn_boilerplate
     from .stages.dedupe import find_duplicates
-    from .stages.stories import group_stories
+    from .stages.stories_incremental import stories_for_store
 
     articles = list(store.iter_articles())
     _tick(progress, "boilerplate", 0, len(articles))
@@ -82,7 +82,7 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         a.duplicate_of = dup.of if dup else None
 
     _tick(progress, "stories", 0, len(articles))
-    stories = group_stories(articles, duplicates, store.previous_stories(), settings)
+    stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
     by_id = {a.id: a for a in articles}
     for story in stories:
         for aid in story.articles:

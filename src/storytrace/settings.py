@@ -55,6 +55,8 @@ class Settings:
     # -- stories: near-miss split (issue 3 follow-up, stages/stories.py) --
     story_split_ratio: float = 0.75  # split a story whose two halves' cross similarity < this x their cohesion
     story_split_min_size: int = 3  # articles each half needs before a story is split in two
+    # -- stories: incremental update (issue 3, stages/stories_incremental.py) --
+    story_incremental: bool = True  # re-cluster only new articles' neighbourhood; False: everything
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
@@ -74,6 +76,8 @@ def load_settings(config: str | os.PathLike | None = None, env: dict | None = No
         raw = env.get(f"STORYTRACE_{name.upper()}")
         if raw is not None and f.type in ("int", "float"):
             values[name] = int(raw) if f.type == "int" else float(raw)
+        elif raw is not None and f.type == "bool":
+            values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
     unknown = set(values) - set(known)
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")

@@ -37,11 +37,28 @@ def group_stories(articles: list[Article], duplicates: dict[str, Duplicate],
     if not articles:
         return []
     arts = sorted(articles, key=_precedence)  # input order never matters
-    by_id = {a.id: a for a in arts}
-    reps = [a for a in arts if not (a.id in duplicates and duplicates[a.id].of in by_id)]
+    reps = representatives(arts, duplicates)
     labels, related_pairs = cluster_representatives(reps, settings)
+    return build_stories(arts, duplicates, reps, labels, related_pairs, previous)
 
-    members: dict[int, list[Article]] = defaultdict(list)
+
+def representatives(arts: list[Article], duplicates: dict[str, Duplicate]) -> list[Article]:
+    """The articles that are clustered: all but copies of another article present here."""
+    by_id = {a.id: a for a in arts}
+    return [a for a in arts if not (a.id in duplicates and duplicates[a.id].of in by_id)]
+
+
+def build_stories(arts: list[Article], duplicates: dict[str, Duplicate], reps: list[Article],
+                  labels: list, related_pairs, previous: dict[str, str],
+                  known_labels: dict | None = None, extra_related: dict | None = None) -> list[Story]:
+    """Stories from a cluster label per representative (copies follow their representative).
+
+    ``arts`` are in precedence order. ``known_labels`` (cluster label -> (title, entities))
+    skips recomputing the label of an unchanged story; ``extra_related`` (story id -> ids)
+    adds related stories found outside ``related_pairs``.
+    """
+    by_id = {a.id: a for a in arts}
+    members: dict = defaultdict(list)
     for a, lab in zip(reps, labels):
         members[lab].append(a)
     cluster_of_rep = {a.id: lab for a, lab in zip(reps, labels)}
@@ -61,17 +78,20 @@ def group_stories(articles: list[Article], duplicates: dict[str, Duplicate],
         if sx != sy:
             related[sx].add(sy)
             related[sy].add(sx)
+    for sid, others in (extra_related or {}).items():
+        related[sid].update(others)
 
+    known_labels = known_labels or {}
     stories = []
-    for m, sid in zip(clusters, ids):
-        title, entities = story_label(m)
+    for (lab, m), sid in zip(ordered, ids):
+        title, entities = known_labels[lab] if lab in known_labels else story_label(m)
         origins = sorted(a.id for a in m if a.id not in duplicates)
         dates = sorted(a.published for a in m if a.published)
         extra = {"size": len(m), "outlets": sorted({a.source for a in m if a.source}),
                  "date_range": [dates[0], dates[-1]] if dates else None}
         stories.append(Story(id=sid, title=title, articles=sorted(a.id for a in m),
                              origins=origins, related=sorted(related[sid]),
-                             entities=entities, extra=extra))
+                             entities=list(entities), extra=extra))
     return sorted(stories, key=lambda s: s.id)
 
 
@@ -108,6 +128,12 @@ def _tfidf(docs, vectorizer):
 
 def similarity_matrices(reps: list[Article], settings: Settings):
     """Sparse cosine similarity on words+names (``content``) and the time damping inputs."""
+    words, ents, days, years = story_vectors(reps)
+    return content_similarity(words, ents, words, ents, settings), days, years
+
+
+def story_vectors(reps: list[Article]):
+    """Word and name TF-IDF rows (fitted on ``reps``), publication days, main years."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     texts = [title_and_text(a) for a in reps]
@@ -115,12 +141,16 @@ def similarity_matrices(reps: list[Article], settings: Settings):
                                           dtype=np.float32))
     name_lists = [names(t) for t in texts]
     ents = _tfidf(name_lists, TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32))
-    w = settings.story_entity_weight
-    content = ((1 - w) * (words @ words.T) + w * (ents @ ents.T)).tocsr()
     days = np.array([d if (d := day_number(a)) is not None else -1 for a in reps], dtype=np.int64)
     years = np.array([y if (y := main_year(a.analysis_text)) is not None else -1 for a in reps],
                      dtype=np.int64)
-    return content, days, years
+    return words, ents, days, years
+
+
+def content_similarity(words_a, ents_a, words_b, ents_b, settings: Settings):
+    """Rows of ``a`` against rows of ``b``: (1 - w) word cosine + w name cosine (sparse)."""
+    w = settings.story_entity_weight
+    return ((1 - w) * (words_a @ words_b.T) + w * (ents_a @ ents_b.T)).tocsr()
 
 
 def _identity(x):
@@ -145,6 +175,15 @@ def cluster_representatives(reps: list[Article], settings: Settings):
     if n == 1:
         return [0], []
     content, days, years = similarity_matrices(reps, settings)
+    return cluster_similarity(content, days, years, settings)
+
+
+def cluster_similarity(content, days: np.ndarray, years: np.ndarray, settings: Settings):
+    """Labels and related label pairs from a square content similarity over representatives
+    in precedence order (the time damping is applied here)."""
+    n = content.shape[0]
+    if n == 1:
+        return [0], []
     thr = settings.story_threshold
     coo = content.tocoo()
     keep = (coo.row < coo.col) & (coo.data >= thr)
