@@ -34,7 +34,6 @@ class Duplicate:
 def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Duplicate]:
     """Map every non-representative copy's id to its :class:`Duplicate` record."""
     arts = sorted(articles, key=_precedence)  # order-independent: index 0 = earliest
-    shingles = [shingle_hashes(a.analysis_text) for a in arts]
     parent = list(range(len(arts)))
 
     def find(i: int) -> int:
@@ -48,24 +47,34 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
         if ri != rj:  # the earlier article stays root, so roots are representatives
             parent[max(ri, rj)] = min(ri, rj)
 
-    # Exact copies (also texts too short to shingle) by normalised text.
+    # Exact copies (also texts too short to shingle) by normalised text; only the first
+    # article of each distinct text is shingled and hashed, so 100,000 verbatim copies of a
+    # wire story cost one MinHash.
     by_text: dict[str, int] = {}
+    distinct: list[int] = []  # index of the first article with each distinct text
+    text_of: list[int] = []  # per article: its position in ``distinct``
     for i, a in enumerate(arts):
         norm = " ".join(_WORD.findall(a.analysis_text.lower()))
-        if not norm:
-            continue
         if norm in by_text:
-            union(by_text[norm], i)
+            text_of.append(text_of[by_text[norm]])
+            if norm:
+                union(by_text[norm], i)
         else:
             by_text[norm] = i
+            text_of.append(len(distinct))
+            distinct.append(i)
+    del by_text
 
-    signatures = minhash_signatures(shingles, settings.minhash_permutations)
-    for i, j in candidate_pairs(signatures, settings.lsh_bands, settings.lsh_max_bucket,
-                                [len(s) > 0 for s in shingles]):
+    shingled = [shingle_hashes(arts[i].analysis_text) for i in distinct]
+    signatures = minhash_signatures(shingled, settings.minhash_permutations)
+    for x, y in candidate_pairs(signatures, settings.lsh_bands, settings.lsh_max_bucket,
+                                [len(s) > 0 for s in shingled]):
+        i, j = distinct[x], distinct[y]
         if find(i) == find(j):
             continue
-        if _min_containment(shingles[i], shingles[j]) >= settings.duplicate_threshold:
+        if _min_containment(shingled[x], shingled[y]) >= settings.duplicate_threshold:
             union(i, j)
+    shingles = [shingled[t] for t in text_of]
 
     result: dict[str, Duplicate] = {}
     for i, a in enumerate(arts):
