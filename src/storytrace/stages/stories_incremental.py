@@ -69,7 +69,9 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     n = len(reps)
     index = {a.id: i for i, a in enumerate(reps)}
 
-    # What is new: never analysed, new version, new boilerplate, or another representative.
+    # What is new: never analysed, new version, new boilerplate, or a new duplicate status.
+    # Such a representative is re-clustered; such an analysed article reopens its story. A
+    # new copy of an unchanged representative needs neither: it follows its representative.
     dirty_stories: set[str] = set()
     seeds: set[int] = set()
     for a in arts:
@@ -77,7 +79,8 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
         now_of = dup.of if dup else None
         if (a.id not in previous or a.id in stored.changed or a.id in touched
                 or stored.duplicate_of.get(a.id) != now_of):
-            seeds.add(index[_root(a.id, duplicates, by_id)])
+            if a.id in index:
+                seeds.add(index[a.id])
             if a.id in previous:
                 dirty_stories.add(previous[a.id])
     # A stored story whose members no longer all follow it (or whose id was lost) is dirty.
@@ -97,7 +100,7 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     # Re-cluster the neighbourhood with the full run's rules, on the full run's features.
     idx = np.array(part)
     w_part, e_part = words[idx], ents[idx]
-    sub_labels, sub_related = cluster_similarity(
+    sub_labels, _ = cluster_similarity(
         content_similarity(w_part, e_part, w_part, e_part, settings), days[idx], years[idx], settings)
     kept = [sid for sid in clean if sid not in redo]
     labels: list = [None] * n
@@ -106,13 +109,9 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     for sid in kept:
         for i in story_reps[sid]:
             labels[i] = ("kept", sid)
-    related_pairs = [(("new", x), ("new", y)) for x, y in sub_related]
-    related_pairs += _related_to_kept(idx, sub_labels, kept, story_reps, words, ents, settings)
-    kept_set = set(kept)
-    extra_related = {sid: [r for r in stored.related.get(sid, []) if r in kept_set] for sid in kept}
-    known = {("kept", sid): stored.labels[sid] for sid in kept}
-    stories = build_stories(arts, duplicates, reps, labels, related_pairs, previous,
-                            known_labels=known, extra_related=extra_related)
+    related_pairs = _related_pairs_all(labels, words, ents, settings)
+    known = _unchanged_labels(arts, duplicates, by_id, reps, labels, previous, stored)
+    stories = build_stories(arts, duplicates, reps, labels, related_pairs, previous, known_labels=known)
     return StoryGrouping(stories, {"mode": "incremental", "representatives": n,
                                    "new": len(seeds), "stories_reopened": len(redo),
                                    "reclustered": len(part)})
@@ -127,11 +126,29 @@ def _full(articles, duplicates, previous, settings, mode) -> StoryGrouping:
 def _keep(arts, duplicates, reps, previous, stored, story_reps, n) -> StoryGrouping:
     """Nothing new: the stored stories as they are."""
     labels = [previous[a.id] for a in reps]
-    known = {sid: stored.labels[sid] for sid in story_reps}
+    known = _unchanged_labels(arts, duplicates, {a.id: a for a in arts}, reps, labels, previous, stored)
     stories = build_stories(arts, duplicates, reps, labels, [], previous, known_labels=known,
                             extra_related={sid: stored.related.get(sid, []) for sid in story_reps})
     return StoryGrouping(stories, {"mode": "incremental", "representatives": n, "new": 0,
                                    "stories_reopened": 0, "reclustered": 0})
+
+
+def _unchanged_labels(arts, duplicates, by_id, reps, labels, previous, stored) -> dict:
+    """Stored (title, entities) of kept stories whose members are exactly the stored ones
+    (a new copy changes the label a full run computes, so that story is labelled again)."""
+    label_of_rep = {a.id: lab for a, lab in zip(reps, labels)}
+    members: dict = defaultdict(set)
+    for a in arts:
+        members[label_of_rep[_root(a.id, duplicates, by_id)]].add(a.id)
+    stored_members: dict[str, set[str]] = defaultdict(set)
+    for aid, sid in previous.items():
+        stored_members[sid].add(aid)
+    out = {}
+    for lab, ids in members.items():
+        sid = lab[1] if isinstance(lab, tuple) and lab[0] == "kept" else lab
+        if isinstance(sid, str) and sid in stored.labels and stored_members.get(sid) == ids:
+            out[lab] = stored.labels[sid]
+    return out
 
 
 def _story_matrix(story_ids: list[str], story_reps: dict[str, list[int]], n: int):
@@ -165,22 +182,21 @@ def _reachable_stories(seeds: list[int], clean: list[str], story_reps, words, en
     return {sid for sid, hit in zip(clean, reach) if hit}
 
 
-def _related_to_kept(idx: np.ndarray, sub_labels: list[int], kept: list[str], story_reps,
-                     words, ents, settings: Settings) -> list[tuple]:
-    """Related pairs between re-clustered stories and kept ones: undamped average >= threshold,
-    as in a full run."""
-    if not kept or len(idx) == 0:
-        return []
+def _related_pairs_all(labels: list, words, ents, settings: Settings) -> list[tuple]:
+    """Related story pairs, all stories at once: undamped average similarity >= threshold,
+    the full run's rule. The average over all member pairs is bilinear, so it is the dot
+    product of the stories' summed vectors: stories x vocabulary, never articles x articles.
+    Recomputed for kept stories too, on the current IDF."""
     from scipy.sparse import csr_matrix
 
-    n = words.shape[0]
-    sim = content_similarity(words[idx], ents[idx], words, ents, settings)
-    member, sizes = _story_matrix(kept, story_reps, n)
-    lab = np.asarray(sub_labels)
-    k = int(lab.max()) + 1
-    onehot = csr_matrix((np.ones(len(lab)), (lab, np.arange(len(lab)))), shape=(k, len(lab)))
-    sums = np.asarray((onehot @ (sim @ member)).todense())  # new clusters x kept stories
-    new_sizes = np.bincount(lab, minlength=k).astype(np.float64)
-    avg = sums / np.outer(new_sizes, sizes)
-    xs, ys = np.nonzero(avg >= settings.story_threshold)
-    return [(("new", int(x)), ("kept", kept[y])) for x, y in zip(xs, ys)]
+    keys = sorted(set(labels), key=str)
+    pos = {k: i for i, k in enumerate(keys)}
+    cols = np.array([pos[lab] for lab in labels])
+    member = csr_matrix((np.ones(len(cols)), (cols, np.arange(len(cols)))), shape=(len(keys), len(cols)))
+    sw, se = member @ words.astype(np.float64), member @ ents.astype(np.float64)
+    w = settings.story_entity_weight
+    sums = ((1 - w) * (sw @ sw.T) + w * (se @ se.T)).toarray()
+    sizes = np.bincount(cols, minlength=len(keys)).astype(np.float64)
+    avg = sums / np.outer(sizes, sizes)
+    xs, ys = np.nonzero(np.triu(avg >= settings.story_threshold, 1))
+    return [(keys[x], keys[y]) for x, y in zip(xs, ys)]
