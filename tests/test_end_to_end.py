@@ -58,6 +58,14 @@ def test_contract_shape(demo):
     assert (out / "index.html").is_file()
 
 
+def test_analysis_json_streamed_equals_one_dump(demo):
+    # analysis.json is written record by record; the bytes are those of one json.dumps.
+    from storytrace.pipeline import _dumps
+
+    result, out = demo
+    assert (out / "analysis.json").read_text(encoding="utf-8") == _dumps(result.to_dict())
+
+
 def test_demo_events_separate_and_copies_group(demo):
     result, _ = demo
     ferry = story_of(result, "mpa-ferry-fire-1")

@@ -5,6 +5,7 @@ character spans. ``to_dict()`` gives the JSON contract's shape (see docs/json-co
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -187,19 +188,35 @@ class Analysis:
     errors: list[RecordError] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    RECORD_LISTS = ("articles", "stories", "links", "quotes", "claims", "claim_groups", "errors")
+
     def to_dict(self) -> dict[str, Any]:
-        d = {
-            "schema_version": SCHEMA_VERSION,
-            "articles": [a.to_dict() for a in self.articles],
-            "stories": [s.to_dict() for s in self.stories],
-            "links": [link.to_dict() for link in self.links],
-            "quotes": [q.to_dict() for q in self.quotes],
-            "claims": [c.to_dict() for c in self.claims],
-            "claim_groups": [g.to_dict() for g in self.claim_groups],
-            "errors": [e.to_dict() for e in self.errors],
-        }
+        d: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        for name in self.RECORD_LISTS:
+            d[name] = [r.to_dict() for r in getattr(self, name)]
         d.update({key: _plain(value) for key, value in self.extra.items()})
         return d
+
+    def json_pieces(self, dumps) -> Iterator[str]:
+        """``dumps(self.to_dict())`` in pieces, one record at a time, for writing a big
+        analysis without holding all of it as dicts (and one huge string) in memory."""
+        yield "{" + dumps("schema_version") + ": " + dumps(SCHEMA_VERSION)
+        extra = {key: value for key, value in self.extra.items() if key not in self.RECORD_LISTS}
+        for name in self.RECORD_LISTS:
+            records = self.extra[name] if name in self.extra else getattr(self, name)
+            yield ", " + dumps(name) + ": ["
+            for i, record in enumerate(records):
+                yield (", " if i else "") + dumps(_plain(record))
+            yield "]"
+        for key, value in extra.items():
+            if isinstance(value, (list, tuple)):
+                yield ", " + dumps(key) + ": ["
+                for i, item in enumerate(value):
+                    yield (", " if i else "") + dumps(_plain(item))
+                yield "]"
+            else:
+                yield ", " + dumps(key) + ": " + dumps(_plain(value))
+        yield "}"
 
 
 def _plain(value: Any) -> Any:

@@ -243,17 +243,27 @@ def write_outputs(analysis: Analysis, out: Path) -> Path:
     from .report import write_reports
 
     out.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(out / "analysis.json", analysis.to_dict())
+    write_json_atomic(out / "analysis.json", analysis)
     return write_reports(analysis, out)
 
 
+def _dumps(value) -> str:
+    # json.dumps without indent runs the C encoder: ~10x faster on big analyses.
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
 def write_json_atomic(path: Path, data) -> None:
-    """Write via a temp file, fsync and rename, so a killed run never leaves half a file."""
+    """Write via a temp file, fsync and rename, so a killed run never leaves half a file.
+
+    An :class:`Analysis` is written record by record (the same bytes as dumping its
+    ``to_dict()``), so a 100k-article analysis never exists twice in memory."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            # json.dumps without indent runs the C encoder: ~10x faster on big analyses.
-            fh.write(json.dumps(data, ensure_ascii=False, default=_json_default))
+            if isinstance(data, Analysis):
+                fh.writelines(data.json_pieces(_dumps))
+            else:
+                fh.write(_dumps(data))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
