@@ -170,3 +170,35 @@ def test_seed_articles_render(seeds_dir, tmp_path):
     page = (tmp_path / "out" / "stories" / "seed" / "articles-1.html").read_text()
     assert page.count('<section class="article"') == len(arts)
     assert "Raqqa" in page
+
+
+def test_verbatim_copies_point_to_their_original_instead_of_repeating_it(tmp_path):
+    import storytrace
+
+    story = ("A ferry caught fire near Port Alder on Monday, the coast guard said. "
+             "\"We got all 52 passengers off,\" Captain Ana Ruiz said. Two crew members were treated for smoke. "
+             "The ferry operator said an engine room fault started the fire and an inquiry would follow.")
+    rows = [{"id": "wire", "source": "Wire Agency", "title": "Ferry fire", "published": "2026-03-02T08:00:00",
+             "text": story}]
+    rows += [{"id": f"copy-{i}", "source": f"Outlet {i}", "title": f"Ferry fire ({i})",
+              "published": f"2026-03-02T1{i}:00:00", "text": story} for i in range(3)]
+    rows.append({"id": "trimmed", "source": "Outlet T", "title": "Ferry fire, trimmed", "published": "2026-03-02T15:00:00",
+                 "text": story + " Services resume on Friday, the operator added."})
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = storytrace.analyze([str(src)], out=tmp_path / "out")
+    assert len(result.stories) == 1
+    folder = next((tmp_path / "out" / "stories").iterdir())
+    page = (folder / "articles-1.html").read_text(encoding="utf-8")
+    sections = {m.group(1): m.group(0) for m in re.finditer(r'<section class="article" id="([^"]+)">.*?</section>',
+                                                               page, re.S)}
+    copies = [s for s in sections.values() if "Word for word the same text as" in s]
+    assert len(copies) == 3  # the three verbatim copies, not the trimmed one or the original
+    for s in copies:
+        assert "Captain Ana Ruiz" not in s and 'href="articles-1.html#' in s
+    assert sum("Captain Ana Ruiz" in s for s in sections.values()) == 2  # original + trimmed copy
+    # every link to a sentence (quotes and figures in copies included) still lands on an anchor
+    anchors = parse(folder / "articles-1.html").ids
+    for href in parse(folder / "index.html").hrefs + parse(folder / "articles-1.html").hrefs:
+        if href.startswith("articles-1.html#"):
+            assert href.split("#", 1)[1] in anchors, href

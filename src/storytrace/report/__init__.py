@@ -60,7 +60,7 @@ def write_story_files(folder: Path, d: dict, links_of: dict, articles: dict, lim
     for page, html in render_article_pages(d, member_links, articles, limits):
         write_text_atomic(folder / f"articles-{page}.html", html)
     write_text_atomic(folder / "dossier.md", render_markdown(d))
-    write_text_atomic(folder / "dossier.json", json.dumps(d, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(folder / "dossier.json", json.dumps(d, ensure_ascii=False) + "\n")  # C encoder: no indent
 
 
 def split_by_story(analysis: Any) -> dict[str, dict]:

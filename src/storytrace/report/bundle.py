@@ -17,7 +17,12 @@ from typing import Any, Mapping
 from ..ids import digest
 from ..ingest.urls import safe_href
 from ..stages.reuse import parse_time
-from ..text import sentences
+from ..text import sentences as split_sentences
+
+
+@lru_cache(maxsize=1024)  # a wire story carried by many outlets is split into sentences once
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(split_sentences(text))
 
 REUSE_KINDS = ("duplicate", "copies-text", "shares-text")
 VERDICT_ORDER = {"disputed": 0, "conflict": 1, "compatible": 2, "consistent": 3}
@@ -82,13 +87,13 @@ class SentenceIndex:
 
     def __init__(self, articles: Mapping[str, Any]):
         self.articles = articles
-        self._cache: dict[str, list[tuple[int, int]]] = {}
+        self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
 
-    def sentences(self, article_id: str) -> list[tuple[int, int]]:
+    def sentences(self, article_id: str) -> tuple[tuple[int, int], ...]:
         if article_id not in self._cache:
             art = self.articles.get(article_id)
             text = get(art, "text", "") if art is not None else ""
-            self._cache[article_id] = sentences(text) if text else []
+            self._cache[article_id] = sentences(text) if text else ()
         return self._cache[article_id]
 
     def sentence_at(self, article_id: str, pos: int) -> tuple[int, int] | None:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .bundle import Limits, article_marks, get, segments, sentence_anchor
+from .bundle import Limits, article_marks, get, segments, sentence_anchor, sentences
 from .svg import graph_layout, provenance_svg, timeline_svg
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -117,15 +117,23 @@ class StaticLinker:
         return self
 
 
-def article_view(analysis_links: list, article: Any, row: dict, rows_by_id: dict) -> dict:
-    """One article's text cut into sentences (each with its anchor) and highlighted pieces."""
+def article_view(analysis_links: list, article: Any, row: dict, rows_by_id: dict,
+                 same_text_as: dict | None = None) -> dict:
+    """One article's text cut into sentences (each with its anchor) and highlighted pieces.
+
+    A word-for-word copy of another article in the story (``same_text_as``, the row of its
+    representative) keeps its sentence anchors but not the text: the page says where to
+    read it, so 100,000 verbatim copies do not print the same text 100,000 times."""
     text = get(article, "text", "")
-    pieces = segments(text, article_marks(analysis_links, article))
     sents: list[dict] = []
-    for p in pieces:
-        if not sents or sents[-1]["start"] != p["sentence"]:
-            sents.append({"start": p["sentence"], "anchor": sentence_anchor(row["id"], p["sentence"]), "pieces": []})
-        sents[-1]["pieces"].append(p)
+    if same_text_as is not None:
+        sents = [{"start": s, "anchor": sentence_anchor(row["id"], s), "pieces": []}
+                 for s in sorted({0} | {s for s, _ in sentences(text)})]
+    else:
+        for p in segments(text, article_marks(analysis_links, article)):
+            if not sents or sents[-1]["start"] != p["sentence"]:
+                sents.append({"start": p["sentence"], "anchor": sentence_anchor(row["id"], p["sentence"]), "pieces": []})
+            sents[-1]["pieces"].append(p)
     sources = []
     for lk in analysis_links:
         if (get(lk, "from_") or get(lk, "from")) != row["id"]:
@@ -134,7 +142,7 @@ def article_view(analysis_links: list, article: Any, row: dict, rows_by_id: dict
         label = (rows_by_id[to]["source"] or to) if to in rows_by_id else (get(lk, "to_source") or "?")
         sources.append({"label": label, "kind": get(lk, "kind"), "uncredited": bool((get(lk, "extra") or {}).get("uncredited"))})
     sources.sort(key=lambda s: (str(s["label"]), str(s["kind"])))
-    return {**row, "sentences": sents, "sources": sources}
+    return {**row, "sentences": sents, "sources": sources, "same_text_as": same_text_as}
 
 
 def links_by_article(links: list) -> dict[str, list]:
@@ -173,8 +181,18 @@ def render_article_pages(d: dict, analysis_links: list, articles: dict[str, Any]
     template = _env().get_template("articles.html")
     for page in range(1, d["pages"] + 1):
         chunk = d["articles"][(page - 1) * limits.articles_per_page: page * limits.articles_per_page]
-        items = [article_view(by_article.get(r["id"], []), articles[r["id"]], r, rows_by_id) for r in chunk]
+        items = [article_view(by_article.get(r["id"], []), articles[r["id"]], r, rows_by_id,
+                              _same_text_as(r, articles, rows_by_id)) for r in chunk]
         yield page, template.render(csp=static_csp(), css=css(), d=d, link=link, page=page, items=items)
+
+
+def _same_text_as(row: dict, articles: dict[str, Any], rows_by_id: dict) -> dict | None:
+    """The row of the article this one copies word for word, when that one is in the story."""
+    rep = row.get("duplicate_of")
+    if rep in rows_by_id and rep in articles and rep != row["id"]:
+        if get(articles[rep], "text") == get(articles[row["id"]], "text"):
+            return rows_by_id[rep]
+    return None
 
 
 def render_index(stories: list[dict], page: int, pages: int, total: int) -> str:
