@@ -102,3 +102,23 @@ def test_exact_copies_are_analysed_once_with_identical_results(tmp_path, demo_di
     assert run_engine(db, tmp_path, "every-copy", engine="local", workers=1) == shortcut
     data = json.loads(shortcut[1])
     assert len({q["article"] for q in data["quotes"]}) == 5 and len({q["id"] for q in data["quotes"]}) == len(data["quotes"])
+
+
+def test_copies_rekey_ids_inside_claim_records(tmp_path, monkeypatch):
+    # An itemised total lists its parts' claim ids, and each part names its total: in a
+    # copy those ids must be the copy's own, exactly as if the copy had been analysed.
+    import storytrace.pipeline as pipeline
+
+    text = ("Convoy leaves Tabqa\n\nAlmost 50 trucks, 13 buses and more than 100 other vehicles left Tabqa "
+            "on Sunday, a coalition spokesman said. About 4,000 people were in the convoy, he said.")
+    records = [{"id": f"copy-{i}", "source": f"Outlet {i}", "text": text} for i in range(3)]
+    (tmp_path / "copies.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        ingest([str(tmp_path / "copies.jsonl")], store, store.begin_run("ingest", []), Settings())
+        rep = list(store.iter_articles())[0]
+    template = pipeline._CopyResults(pipeline.per_article_stages(rep, Settings()))
+    assert template.id_places  # the totals and parts refer to each other by id
+    shortcut = run_engine(db, tmp_path, "shortcut", engine="local", workers=1)
+    monkeypatch.setattr(pipeline, "_distinct_texts", lambda arts: (arts, {}))
+    assert run_engine(db, tmp_path, "every-copy", engine="local", workers=1) == shortcut

@@ -93,8 +93,9 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         distinct, copies_of = _distinct_texts(articles)
         per_article = run.map_articles(distinct, settings, progress)
         for rep, copies in copies_of.items():  # exact copies: the representative's results, re-keyed
+            template = _CopyResults(per_article[rep])
             for copy_id in copies:
-                per_article[copy_id] = _retarget(per_article[rep], copy_id)
+                per_article[copy_id] = template.for_copy(copy_id)
         analysis = Analysis(articles=articles, stories=stories)
         quotes_by_story: dict[str, list] = defaultdict(list)
         claims_by_story: dict[str, list] = defaultdict(list)
@@ -127,30 +128,55 @@ def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, l
     return distinct, copies_of
 
 
-def _retarget(result: dict, article_id: str) -> dict:
-    """A copy's per-article results: the representative's, with ids made from the copy's id."""
-    from dataclasses import replace
+class _CopyResults:
+    """A representative's per-article results, re-keyed for each exact copy.
 
-    from .ids import make_id
+    Record ids derive from the article id, so each copy gets its own; the ``extra`` dicts
+    are rebuilt from one pickle per representative (fresh objects, so no copy shares
+    mutable state) and the ids inside them, found once, are swapped in place."""
 
-    ids = {q.id: make_id("q", article_id, *q.span) for q in result["quotes"]}
-    ids.update({c.id: make_id("c", article_id, *c.span) for c in result["claims"]})
+    def __init__(self, result: dict):
+        import pickle
 
-    def rekey(value):
-        if isinstance(value, str):
-            return ids.get(value, value)
-        if isinstance(value, dict):
-            return {k: rekey(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [rekey(v) for v in value]
-        return value
+        self.result = result
+        records = result["quotes"] + result["claims"]
+        index = {r.id: k for k, r in enumerate(records)}
+        extras = [r.extra for r in records]
+        self.blob = pickle.dumps(extras, protocol=pickle.HIGHEST_PROTOCOL)
+        self.id_places = list(_id_places(extras, index, ()))
 
-    # rekey builds new dicts and lists all the way down, so no copy shares mutable state.
-    return {"opinion_spans": list(result["opinion_spans"]),
-            "quotes": [replace(q, id=ids[q.id], article=article_id, extra=rekey(q.extra))
-                       for q in result["quotes"]],
-            "claims": [replace(c, id=ids[c.id], article=article_id, extra=rekey(c.extra))
-                       for c in result["claims"]]}
+    def for_copy(self, article_id: str) -> dict:
+        import pickle
+        from dataclasses import replace
+
+        from .ids import make_id
+
+        quotes, claims = self.result["quotes"], self.result["claims"]
+        ids = [make_id("q", article_id, *q.span) for q in quotes]
+        ids += [make_id("c", article_id, *c.span) for c in claims]
+        extras = pickle.loads(self.blob)
+        for path, k in self.id_places:
+            holder = extras
+            for step in path[:-1]:
+                holder = holder[step]
+            holder[path[-1]] = ids[k]
+        n = len(quotes)
+        return {"opinion_spans": list(self.result["opinion_spans"]),
+                "quotes": [replace(q, id=ids[i], article=article_id, extra=extras[i])
+                           for i, q in enumerate(quotes)],
+                "claims": [replace(c, id=ids[n + i], article=article_id, extra=extras[n + i])
+                           for i, c in enumerate(claims)]}
+
+
+def _id_places(value, index: dict[str, int], path: tuple):
+    """(path, record number) of every string in dicts and lists that is a record's id."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            if item in index:
+                yield path + (key,), index[item]
+        else:
+            yield from _id_places(item, index, path + (key,))
 
 
 def _parts_dir(store: Store) -> str | None:
