@@ -278,10 +278,20 @@ def _known_part(name: str, table: dict[str, str]) -> tuple[int, int]:
 
 def find_attributions(article: Article, aliases: dict[str, str] | None = None) -> list[Attribution]:
     """Every credit in the article, sorted by position; one per credited name occurrence."""
-    text = article.analysis_text
-    table = _alias_table(aliases)
     own = outlet_name(article.source or _host(article.url), aliases)
-    found: dict[tuple[int, int], Attribution] = {}
+    return attributions_for(article.id, scan_credits(article.analysis_text, aliases), own)
+
+
+# A credit found in a text, before it is tied to an article:
+# (span, cue, source, source_span, kind, pattern).
+Credit = tuple[Span, str, str, Span, str, str]
+
+
+def scan_credits(text: str, aliases: dict[str, str] | None = None) -> list[Credit]:
+    """The credits in ``text`` (the rules' work); depends on the text and aliases only, so
+    callers may scan each distinct text once (a wire story carried by many sites)."""
+    table = _alias_table(aliases)
+    found: dict[tuple[int, int], Credit] = {}
     for pattern, rx in _RULES:
         for m in rx.finditer(text):
             group = "name" if m.group("name") else "name2"
@@ -302,10 +312,18 @@ def find_attributions(article: Article, aliases: dict[str, str] | None = None) -
             if (s, e) in found:
                 continue  # the first (most specific) rule wins for one name occurrence
             cue_start = min(m.start(), s)
-            extra = {"self": True} if kind == "media" and same_outlet(source, own) else {}
-            found[(s, e)] = Attribution(article.id, (cue_start, m.end()), text[cue_start:m.end()],
-                                        source, (s, e), kind, pattern, extra)
-    return sorted(found.values(), key=lambda a: (a.span, a.source_span))
+            found[(s, e)] = ((cue_start, m.end()), text[cue_start:m.end()], source, (s, e), kind, pattern)
+    return sorted(found.values(), key=lambda c: (c[0], c[3]))
+
+
+def attributions_for(article_id: str, credits: list[Credit], own: str | None) -> list[Attribution]:
+    """An article's Attributions from the credits in its text; ``own`` is its outlet, so a
+    credit to it is marked ``self``."""
+    out = []
+    for span, cue, source, source_span, kind, pattern in credits:
+        extra = {"self": True} if kind == "media" and same_outlet(source, own) else {}
+        out.append(Attribution(article_id, span, cue, source, source_span, kind, pattern, extra))
+    return out
 
 
 def same_outlet(credited: str | None, outlet: str | None) -> bool:

@@ -23,8 +23,9 @@ from typing import Any, Iterable, Mapping
 
 from ..model import Article, Link, Passage, Span
 from ..settings import Settings
-from .attributions import Attribution, _host, find_attributions, media_credits, outlet_name, same_outlet
-from .reuse import Alignment, Tokens, align, earlier, parse_time, tokenize
+from .attributions import (Attribution, _host, attributions_for, media_credits, outlet_name, same_outlet,
+                           scan_credits)
+from .reuse import Alignment, ReusedPassage, Tokens, align, align_tokens, compare_times, parse_time, tokenize
 
 QUOTED_ONLY = 0.8  # reuse this much inside quotation marks is shared quoting, not copying
 
@@ -148,16 +149,38 @@ def trace_provenance(story_id: str, articles: list[Article], duplicate_of: Mappi
     ids = sorted(by_id, key=lambda i: rank[i])
     dup = {c: r for c, r in duplicate_of.items() if c in by_id and r in by_id and c != r}
     reps = [i for i in ids if i not in dup]
-    outlet = {i: outlet_name(by_id[i].source or _host(by_id[i].url), aliases) for i in ids}
-    attrs = {i: find_attributions(by_id[i], aliases) for i in ids}
+    # Work that depends only on the text (or the outlet string) is done once per distinct
+    # value: a wire story carried verbatim by thousands of sites is tokenised, scanned for
+    # credits and aligned once.
+    outlet_of: dict[str | None, str | None] = {}
+    texts: dict[str, tuple[Tokens, list]] = {}  # analysis text -> (tokens, credits in it)
+    outlet, attrs, tokens = {}, {}, {}
+    for i in ids:
+        art = by_id[i]
+        where = art.source or _host(art.url)
+        if where not in outlet_of:
+            outlet_of[where] = outlet_name(where, aliases)
+        outlet[i] = outlet_of[where]
+        text = art.analysis_text
+        if text not in texts:
+            texts[text] = (tokenize(text), scan_credits(text, aliases))
+        tokens[i], scanned = texts[text]
+        attrs[i] = attributions_for(i, scanned, outlet[i])
     credits = {i: media_credits(attrs[i]) for i in ids}
     credited = {i: frozenset(a.source for a in credits[i]) for i in ids}
+    passages_of: dict[tuple[int, int], list[ReusedPassage]] = {}  # per pair of distinct texts
 
-    tokens = {i: tokenize(by_id[i].analysis_text) for i in ids}
+    def passages(x: str, y: str) -> list[ReusedPassage]:
+        key = (id(tokens[x]), id(tokens[y]))
+        if key not in passages_of:
+            passages_of[key] = align_tokens(tokens[x], tokens[y], settings)
+        return passages_of[key]
+
     alignments: list[Alignment] = []
     for x, y in candidate_pairs(reps, tokens, settings, rank):
         al = align(by_id[x], by_id[y], settings, outlet_a=outlet[x], outlet_b=outlet[y],
-                   credits_a=credited[x], credits_b=credited[y], tokens=(tokens[x], tokens[y]))
+                   credits_a=credited[x], credits_b=credited[y], tokens=(tokens[x], tokens[y]),
+                   passages=passages(x, y))
         if al.passages:
             alignments.append(al)
 
@@ -191,21 +214,31 @@ def trace_provenance(story_id: str, articles: list[Article], duplicate_of: Mappi
         derived_from.setdefault(cp, []).append((al.words, src))
 
     for cp, rep in sorted(dup.items()):
-        al = align(by_id[rep], by_id[cp], settings, tokens=(tokens[rep], tokens[cp]))
+        if by_id[cp].analysis_text == by_id[rep].analysis_text:  # an exact copy: no aligning
+            spans = _whole_text(tokens[cp])
+            share = 1.0 if spans else 0.0
+        else:
+            al = align(by_id[rep], by_id[cp], settings, tokens=(tokens[rep], tokens[cp]),
+                       passages=passages(rep, cp))
+            spans, share = [(p.b_span, p.a_span) for p in al.passages], al.share_b
         is_credited = bool(credited[cp] & ({outlet[rep]} | credited[rep]) - {None})
         links.append(Link(cp, rep, "duplicate", to_source=outlet[rep],
-                          passages=[Passage(p.b_span, p.a_span) for p in al.passages],
-                          extra={"share": round(al.share_b, 3), "uncredited": not is_credited}))
+                          passages=[Passage(b, a) for b, a in spans],
+                          extra={"share": round(share, 3), "uncredited": not is_credited}))
 
     cited_article: dict[str, list[tuple[int, str]]] = {}
     cited_outside: dict[str, list[tuple[int, int, str]]] = {}
     reuse_words = {(al.a, al.b): al.words for al in alignments}
+    credit_targets = _CreditTargets(ids, outlet, by_id, reuse_words, rank, dup)
+    story_outlet: dict[str, str] = {}
     for i in ids:
         by_source: dict[str, list[Attribution]] = {}
         for at in credits[i]:
-            by_source.setdefault(_story_outlet(at.source, outlet), []).append(at)
+            if at.source not in story_outlet:
+                story_outlet[at.source] = _story_outlet(at.source, outlet)
+            by_source.setdefault(story_outlet[at.source], []).append(at)
         for source, ats in sorted(by_source.items()):
-            target = _credited_article(i, source, ids, outlet, by_id, reuse_words, rank, dup)
+            target = credit_targets.find(i, source)
             links.append(Link(i, target, "cites", to_source=source, cue=ats[0].cue,
                               passages=[Passage(at.span, None) for at in ats],
                               extra={"mentions": len(ats), "patterns": sorted({at.pattern for at in ats})}))
@@ -247,19 +280,56 @@ def _story_outlet(source: str, outlet: Mapping[str, str | None]) -> str:
     return matches[0] if len(matches) == 1 else source
 
 
-def _credited_article(citing: str, source: str, ids: list[str], outlet: dict[str, str | None],
-                      by_id: dict[str, Article], reuse_words: dict[tuple[str, str], int],
-                      rank: dict[str, tuple], dup: Mapping[str, str]) -> str | None:
-    """The story's article of the credited outlet: the one sharing most text, else the earliest."""
-    cands = [c for c in ids if c != citing and same_outlet(source, outlet[c])
-             and earlier(by_id[citing], by_id[c]) >= 0]  # never an article published later
-    if not cands:
-        return None
+class _CreditTargets:
+    """The story's article of a credited outlet: the one sharing most text with the citing
+    article, else the earliest (an original before an exact copy); never one published later.
 
-    def shared(c: str) -> int:
-        return reuse_words.get((citing, c), 0) + reuse_words.get((c, citing), 0)
+    Outlets and their articles are indexed once, so a credit costs a look at the credited
+    outlet's articles in time order, not a pass over the whole story.
+    """
 
-    return min(cands, key=lambda c: (-shared(c), c in dup, rank[c]))
+    def __init__(self, ids: list[str], outlet: dict[str, str | None], by_id: dict[str, Article],
+                 reuse_words: dict[tuple[str, str], int], rank: dict[str, tuple], dup: Mapping[str, str]):
+        self.rank, self.dup, self.outlet = rank, dup, outlet
+        self.time = {i: parse_time(by_id[i].published) for i in ids}
+        self.articles_of: dict[str | None, list[str]] = {}  # outlet -> its articles, story order
+        for i in ids:
+            self.articles_of.setdefault(outlet[i], []).append(i)
+        self.partners: dict[str, dict[str, int]] = {}  # article -> {article: shared words}
+        for (a, b), words in reuse_words.items():
+            self.partners.setdefault(a, {})[b] = self.partners.setdefault(a, {}).get(b, 0) + words
+            self.partners.setdefault(b, {})[a] = self.partners.setdefault(b, {}).get(a, 0) + words
+        self.matching: dict[str, list[str]] = {}  # credited name -> the story's articles of it
+
+    def _of(self, source: str) -> list[str]:
+        if source not in self.matching:
+            outlets = [o for o in self.articles_of if same_outlet(source, o)]
+            self.matching[source] = sorted((c for o in outlets for c in self.articles_of[o]),
+                                           key=lambda c: self.rank[c])
+        return self.matching[source]
+
+    def _allowed(self, citing: str, c: str) -> bool:
+        return c != citing and compare_times(self.time[citing], self.time[c]) >= 0
+
+    def find(self, citing: str, source: str) -> str | None:
+        cands = self._of(source)
+        if not cands:
+            return None
+        # Articles sharing text win (most words, then not a copy, then the earliest) ...
+        partners = self.partners.get(citing, {})
+        sharing = [c for c in partners if partners[c] > 0 and c in self.outlet
+                   and same_outlet(source, self.outlet[c]) and self._allowed(citing, c)]
+        if sharing:
+            return min(sharing, key=lambda c: (-partners[c], c in self.dup, self.rank[c]))
+        # ... else the earliest that is not an exact copy, else the earliest copy.
+        first_copy = None
+        for c in cands:
+            if self._allowed(citing, c):
+                if c not in self.dup:
+                    return c
+                if first_copy is None:
+                    first_copy = c
+        return first_copy
 
 
 def _origins(ids, dup, derived_from, cited_article, cited_outside, unknown_pairs, rank) -> dict[str, str]:
@@ -309,6 +379,16 @@ def _origins(ids, dup, derived_from, cited_article, cited_outside, unknown_pairs
             key = min((n for n in nodes if n in rank), key=lambda n: rank[n])
         key_of[root] = key
     return {i: key_of[find(i)] for i in ids}
+
+
+def _whole_text(tokens: Tokens) -> list[tuple[Span, Span]]:
+    """An exact copy's passage against its representative: the whole text, first word to
+    last, on both sides (what ``align_tokens`` finds for two identical texts of at least
+    ``reuse_min_words`` words); none when the text has no words."""
+    if not tokens.words:
+        return []
+    span = (tokens.starts[0], tokens.ends[-1])
+    return [(span, span)]
 
 
 def _facts(links: list[Link], origin_of: dict[str, str]) -> list[Fact]:

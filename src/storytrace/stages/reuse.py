@@ -10,6 +10,7 @@ is mostly made of the other text); otherwise it is unknown.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -45,17 +46,29 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    words, starts, ends, quoted = [], [], [], []
-    q = 0
+    words, starts, ends = [], [], []
     for m in _WORD.finditer(text):
-        s = m.start()
-        while q < len(spans) and spans[q][1] <= s:
-            q += 1
-        words.append(m.group().lower().replace("’", "'"))
-        starts.append(s)
+        words.append(m.group())
+        starts.append(m.start())
         ends.append(m.end())
-        quoted.append(q < len(spans) and spans[q][0] <= s)
+    # One lower() over the joined words, not one per word ("\n" never changes case).
+    joined = "\n".join(words)
+    lowered = joined.lower()
+    if len(lowered) == len(joined):
+        words = lowered.replace("’", "'").split("\n")
+    else:  # a letter whose lower case is longer ("İ"): word by word
+        words = [w.lower().replace("’", "'") for w in words]
+    # Quoted spans are sorted and disjoint: a word is quoted when the last span starting at
+    # or before it has not ended yet.
+    q_starts, q_ends = [], []
+    for m in _QUOTED.finditer(text):
+        q_starts.append(m.start())
+        q_ends.append(m.end())
+    if q_starts:
+        quoted = [k >= 0 and s < q_ends[k] for s in starts
+                  for k in (bisect_right(q_starts, s) - 1,)]
+    else:
+        quoted = [False] * len(starts)
     return Tokens(words, starts, ends, quoted)
 
 
@@ -121,27 +134,39 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
     # Chain seeds: each seed joins the nearest open chain that it follows on both sides
     # (lowest cost, then the oldest chain). A chain stays open while its last seed is at
     # most ``gap`` words behind in b; j only grows, so closing is checked once per new j.
+    #
+    # A seed right after a chain's last seed on both sides (one word on, one word on) always
+    # joins that chain: its cost 2 is the lowest possible and only one chain can end there,
+    # and no other seed can have moved that chain's end meanwhile. ``end_at`` finds it
+    # without scanning the open chains, so only a chain's first seed pays for a scan.
     chains: list[list[tuple[int, int]]] = []
     last_i: list[int] = []
     last_j: list[int] = []
+    end_at: dict[tuple[int, int], int] = {}  # (i, j) of a chain's last seed -> chain
     active: list[int] = []
-    prev_j = -1
+    pruned_at = -1
     for j, i in seeds:
-        if j != prev_j:
-            active = [c for c in active if j - last_j[c] <= gap]
-            prev_j = j
-        best, best_cost = -1, 0
-        for c in active:
-            dj = j - last_j[c]
-            di = i - last_i[c]
-            if dj >= 1 and 1 <= di <= gap:
-                cost = dj + di + (di - dj if di > dj else dj - di)
-                if best < 0 or cost < best_cost:
-                    best, best_cost = c, cost
+        best = end_at.pop((i - 1, j - 1), -1)
+        if best < 0:
+            if j != pruned_at:  # closing stale chains lazily gives the same open set
+                active = [c for c in active if j - last_j[c] <= gap]
+                pruned_at = j
+            best_cost = 0
+            for c in active:
+                dj = j - last_j[c]
+                di = i - last_i[c]
+                if dj >= 1 and 1 <= di <= gap:
+                    cost = dj + di + (di - dj if di > dj else dj - di)
+                    if best < 0 or cost < best_cost:
+                        best, best_cost = c, cost
+            if best >= 0:
+                del end_at[(last_i[best], last_j[best])]
         if best >= 0:
             chains[best].append((i, j))
             last_i[best], last_j[best] = i, j
+            end_at[(i, j)] = best
         else:
+            end_at[(i, j)] = len(chains)
             active.append(len(chains))
             chains.append([(i, j)])
             last_i.append(i)
@@ -228,7 +253,11 @@ def parse_time(value: str | None) -> tuple[datetime, bool] | None:
 
 def earlier(a: Article, b: Article) -> int:
     """-1 when a was published first, 1 when b was, 0 when unknown or the same."""
-    ta, tb = parse_time(a.published), parse_time(b.published)
+    return compare_times(parse_time(a.published), parse_time(b.published))
+
+
+def compare_times(ta: tuple[datetime, bool] | None, tb: tuple[datetime, bool] | None) -> int:
+    """``earlier`` on parsed times (see parse_time)."""
     if not ta or not tb:
         return 0
     if not (ta[1] and tb[1]):  # a date without a time: only different days decide
@@ -260,15 +289,18 @@ def align(a: Article, b: Article, settings: Settings | None = None, *,
           outlet_a: str | None = None, outlet_b: str | None = None,
           credits_a: frozenset[str] | set[str] = frozenset(),
           credits_b: frozenset[str] | set[str] = frozenset(),
-          tokens: tuple[Tokens, Tokens] | None = None) -> Alignment:
+          tokens: tuple[Tokens, Tokens] | None = None,
+          passages: list[ReusedPassage] | None = None) -> Alignment:
     """Text reuse between two articles: passages (spans into each ``text``), shares, direction.
 
     ``outlet_*`` are the articles' normalised outlets and ``credits_*`` the outlets each one
     credits (see stages.attributions); without them direction uses times and containment.
+    ``passages``: ``align_tokens`` of these tokens when the caller already has it.
     """
     settings = settings or Settings()
     ta, tb = tokens or (tokenize(a.analysis_text), tokenize(b.analysis_text))
-    passages = align_tokens(ta, tb, settings)
+    if passages is None:
+        passages = align_tokens(ta, tb, settings)
     share_a = _share(passages, "a", len(ta.words))
     share_b = _share(passages, "b", len(tb.words))
     words_b = sum(p.b_words[1] - p.b_words[0] for p in passages)
