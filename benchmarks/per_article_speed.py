@@ -73,10 +73,16 @@ def external_articles() -> dict[str, list]:
 
 
 def _warm_up_articles() -> list:
-    """Articles outside the timed set (another seed), to load modules before timing."""
+    """Articles outside the timed set (another seed), to load modules before timing; also
+    loads the spaCy pipelines the stages may ask for (a one-off per process)."""
     from generate import corpus
 
     from storytrace.model import Article
+    from storytrace.nlp import load_english
+
+    load_english(("ner", "lemmatizer", "parser"))  # claims._LazyTagger
+    load_english(exclude=("ner", "lemmatizer"))  # speaker_parse._nlp
+    load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger"))  # quotes._nearest_person
 
     return [Article(id=a["id"], text=a["text"], published=a["published"], language="en")
             for a in corpus(20, seed=99)]
@@ -121,9 +127,9 @@ def _stages(articles, settings) -> None:
 
 def _clear_caches() -> None:
     """Empty every lru_cache in storytrace, so a repeat does not reuse the last run's work
-    (``analyze`` sees each article once)."""
+    (``analyze`` sees each article once). Loaded models stay loaded."""
     for name, mod in list(sys.modules.items()):
-        if name.startswith("storytrace."):
+        if name.startswith("storytrace.") and name != "storytrace.nlp":
             for value in list(vars(mod).values()):
                 if callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()

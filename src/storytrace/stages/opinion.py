@@ -13,7 +13,7 @@ import re
 from ..model import Article
 from ..text import paragraphs, sentences
 from .attribution import _CUE
-from .quote_marks import find_quotations
+from .quote_marks import Marked, find_quotations
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|me|my|we|We|we’re|we're|we’ve|we've|"
                            r"our|Our|ours|us|let’s|let's|Let’s|Let's)\b")
@@ -40,12 +40,16 @@ _ATTRIBUTED = re.compile(
 _THRESHOLD = 1.0
 
 
-def opinion_spans(article: Article) -> list[tuple[int, int]]:
-    """Sorted ``[start, end)`` spans of the author's own argument, judgement or speculation."""
+def opinion_spans(article: Article, marks: list[Marked] | None = None) -> list[tuple[int, int]]:
+    """Sorted ``[start, end)`` spans of the author's own argument, judgement or speculation.
+
+    ``marks``: ``find_quotations(article.analysis_text)`` when the caller has it already."""
     if article.language and not article.language.lower().startswith("en"):
         return []
     text = article.analysis_text
-    quoted = [(m.start, m.end) for m in find_quotations(text)]
+    if marks is None:
+        marks = find_quotations(text)
+    quoted = [(m.start, m.end) for m in marks]
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraphs(text):
         sents = sentences(text, p_start, p_end)

@@ -31,13 +31,17 @@ _MIN_UNATTRIBUTED_WORDS = 6
 _MINOR_WORDS = {"a", "an", "the", "and", "of", "in", "on", "for", "to", "at", "by", "with", "or", "from"}
 
 
-def extract_quotes(article: Article) -> list[Quote]:
-    """Direct quotations in ``article`` with speakers; [] for non-English articles."""
+def extract_quotes(article: Article, marks: list[Marked] | None = None) -> list[Quote]:
+    """Direct quotations in ``article`` with speakers; [] for non-English articles.
+
+    ``marks``: ``find_quotations(article.analysis_text)`` when the caller has it already
+    (the opinion stage needs it too); it is only read."""
     if article.language and not article.language.lower().startswith("en"):
         return []
     text = article.analysis_text
-    marks = find_quotations(text)
     paras = paragraphs(text)
+    if marks is None:
+        marks = find_quotations(text, paras)
     found: list[tuple[Marked, Speaker | None, str]] = []  # quote, speaker, how it was found
     i = 0
     prev_end = 0
