@@ -102,25 +102,59 @@ def candidate_pairs(ids: list[str], tokens: dict[str, Tokens], settings: Setting
     from scipy import sparse
 
     n = settings.reuse_ngram
-    vocab: dict[tuple[str, ...], int] = {}
-    rows, cols = [], []
-    for r, aid in enumerate(ids):
-        for gram in tokens[aid].ngrams(n):
-            rows.append(r)
-            cols.append(vocab.setdefault(gram, len(vocab)))
-    if not vocab:
+    if not ids:
         return []
-    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(ids), len(vocab)))
+    rows, cols = _gram_columns([tokens[aid] for aid in ids], n)
+    if not len(cols):
+        return []
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                          shape=(len(ids), int(cols.max()) + 1))
     shared = (x @ x.T).tocsr()
     pairs: set[tuple[str, str]] = set()
+    indptr, indices, data = shared.indptr, shared.indices.tolist(), shared.data.tolist()
     for r, aid in enumerate(ids):
-        row = shared.getrow(r)
-        cands = [(int(v), ids[c]) for c, v in zip(row.indices, row.data)
+        lo, hi = int(indptr[r]), int(indptr[r + 1])
+        cands = [(v, ids[c]) for c, v in zip(indices[lo:hi], data[lo:hi])
                  if c != r and v >= settings.reuse_min_shared_ngrams]
         cands.sort(key=lambda cv: (-cv[0], rank[cv[1]]))
         for _, other in cands[:settings.reuse_max_candidates]:
             pairs.add(tuple(sorted((aid, other), key=lambda i: rank[i])))
     return sorted(pairs, key=lambda p: (rank[p[0]], rank[p[1]]))
+
+
+def _gram_columns(texts: list[Tokens], n: int):
+    """(row, column) of every word n-gram of ``texts``: row = text, column = one id per
+    distinct n-gram. Words become story-wide integers and an n-gram one integer key, so the
+    n-grams are counted by numpy rather than as tuples in a dict."""
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    ids = [np.fromiter((vocab.setdefault(w, len(vocab)) for w in t.words), dtype=np.int64,
+                       count=len(t.words)) for t in texts]
+    size = len(vocab) + 1
+    if size ** n >= 2 ** 62:  # too many distinct words for one int64 key: tuples instead
+        grams: dict[tuple[str, ...], int] = {}
+        rows, cols = [], []
+        for r, t in enumerate(texts):
+            for gram in t.ngrams(n):
+                rows.append(r)
+                cols.append(grams.setdefault(gram, len(grams)))
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    keys, rows = [], []
+    for r, w in enumerate(ids):
+        m = len(w) - n + 1
+        if m <= 0:
+            continue
+        key = np.zeros(m, dtype=np.int64)
+        for k in range(n):
+            key = key * size + w[k:k + m]
+        # one entry per distinct n-gram of the text, as Tokens.ngrams has it
+        keys.append(np.unique(key))
+        rows.append(np.full(len(keys[-1]), r, dtype=np.int64))
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    cols = np.unique(np.concatenate(keys), return_inverse=True)[1]
+    return np.concatenate(rows), cols.ravel()
 
 
 def acronym_aliases(outlets: Iterable[str | None]) -> dict[str, str]:

@@ -71,11 +71,35 @@ def _utterance_roots(word_lists: list[list[str]]) -> list[int]:
     Utterances are the connected components of "shares enough words in order", so any
     visiting order gives the same groups. Components are relabelled small-into-large, so
     "already together?" is one list lookup, not a union-find walk per pair.
+
+    Quotes with the same words (of at least ``_MIN_WORDS``) are one utterance whatever else
+    holds, so each such word list is compared once: a wire quote carried by thousands of
+    copies costs one comparison, not one per pair of copies.
     """
+    first: dict[tuple[str, ...], int] = {}
+    distinct: list[list[str]] = []
+    slot = []  # quote -> its position in ``distinct``
+    for ws in word_lists:
+        key = tuple(ws)
+        if len(ws) >= _MIN_WORDS and key in first:
+            slot.append(first[key])
+            continue
+        if len(ws) >= _MIN_WORDS:
+            first[key] = len(distinct)
+        slot.append(len(distinct))
+        distinct.append(ws)
+    comp = _components(distinct)
+    low: dict[int, int] = {}
+    for i, k in enumerate(slot):
+        low.setdefault(comp[k], i)  # i grows, so the first one seen is the earliest
+    return [low[comp[k]] for k in slot]
+
+
+def _components(word_lists: list[list[str]]) -> list[int]:
+    """A component label for each word list (see _utterance_roots)."""
     n = len(word_lists)
     comp = list(range(n))
     parts = [[i] for i in range(n)]
-    low = list(range(n))
     for a, b in _candidate_pairs(word_lists):
         ca, cb = comp[a], comp[b]
         if ca == cb:
@@ -88,8 +112,7 @@ def _utterance_roots(word_lists: list[list[str]]) -> list[int]:
                 comp[k] = ca
             parts[ca].extend(parts[cb])
             parts[cb] = []
-            low[ca] = min(low[ca], low[cb])
-    return [low[comp[i]] for i in range(n)]
+    return comp
 
 
 def _candidate_pairs(word_lists: list[list[str]]):
