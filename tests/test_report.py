@@ -190,9 +190,9 @@ def test_verbatim_copies_point_to_their_original_instead_of_repeating_it(tmp_pat
     assert len(result.stories) == 1
     folder = next((tmp_path / "out" / "stories").iterdir())
     page = (folder / "articles-1.html").read_text(encoding="utf-8")
-    sections = {m.group(1): m.group(0) for m in re.finditer(r'<section class="article" id="([^"]+)">.*?</section>',
+    sections = {m.group(1): m.group(0) for m in re.finditer(r'<section class="article[^"]*" id="([^"]+)">.*?</section>',
                                                                page, re.S)}
-    copies = [s for s in sections.values() if "Word for word the same text as" in s]
+    copies = [s for s in sections.values() if "word for word the same text as" in s]
     assert len(copies) == 3  # the three verbatim copies, not the trimmed one or the original
     for s in copies:
         assert "Captain Ana Ruiz" not in s and 'href="articles-1.html#' in s
@@ -202,3 +202,12 @@ def test_verbatim_copies_point_to_their_original_instead_of_repeating_it(tmp_pat
     for href in parse(folder / "index.html").hrefs + parse(folder / "articles-1.html").hrefs:
         if href.startswith("articles-1.html#"):
             assert href.split("#", 1)[1] in anchors, href
+
+
+def test_pager_of_a_huge_story_shows_a_window():
+    from storytrace.report.html import pager_items
+
+    items = pager_items(1000, 2000)
+    assert [p for k, p in items if k == "link"] == [*range(1, 11), *range(997, 1000), *range(1001, 1004), 1998, 1999, 2000]
+    assert ("current", 1000) in items and [k for k, _ in items].count("gap") == 2
+    assert pager_items(2, 5) == [("link", 1), ("current", 2), ("link", 3), ("link", 4), ("link", 5)]

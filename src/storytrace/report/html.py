@@ -67,7 +67,25 @@ def make_env(extra_loader=None):
                              finalize=strip_controls, trim_blocks=False, lstrip_blocks=False)
     env.filters["cssname"] = cssname
     env.filters["when"] = when
+    env.globals["pager_items"] = pager_items
     return env
+
+
+def pager_items(current: int, pages: int) -> list[tuple[str, int]]:
+    """("current" | "link" | "gap", page) for a pager: the first ten pages, the last three and
+    three either side of the current one. Only those are visited, so a story of 2,000 pages
+    does not cost 2,000 x 2,000 loop steps."""
+    near = range(max(1, current - 3), min(pages, current + 3) + 1)
+    candidates = sorted({*range(1, min(pages, 10) + 1), *range(max(1, pages - 3), pages + 1), *near, 11} & set(range(1, pages + 1)))
+    items = []
+    for p in candidates:
+        if p == current:
+            items.append(("current", p))
+        elif p <= 10 or p > pages - 3 or abs(p - current) < 4:
+            items.append(("link", p))
+        elif p == 11 or p == pages - 3:
+            items.append(("gap", p))
+    return items
 
 
 @lru_cache(maxsize=1)
