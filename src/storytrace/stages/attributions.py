@@ -290,30 +290,44 @@ Credit = tuple[Span, str, str, Span, str, str]
 def scan_credits(text: str, aliases: dict[str, str] | None = None) -> list[Credit]:
     """The credits in ``text`` (the rules' work); depends on the text and aliases only, so
     callers may scan each distinct text once (a wire story carried by many sites)."""
-    table = _alias_table(aliases)
+    alias_items = tuple((aliases or {}).items())
     found: dict[tuple[int, int], Credit] = {}
     for pattern, rx in _RULES:
         for m in rx.finditer(text):
             group = "name" if m.group("name") else "name2"
-            s, e = m.span(group)
-            s, e = _trim_name(text, s, e)
-            owner = re.match(r"(.+?)(?:'s|’s)(?:\s|$)", text[s:e])
-            if owner and _key(owner.group(1)) in table:  # "the BBC's Newsnight" credits the BBC
-                e = s + len(owner.group(1))
-            ks, ke = _known_part(text[s:e], table)
-            s, e = s + ks, s + ke
-            name = text[s:e].rstrip(".’'")
-            e = s + len(name)
-            if not name or name.lower() in _NOT_NAMES or not name[0].isupper() and name not in table:
+            s0, e0 = m.span(group)
+            read = _read_name(text[s0:e0], alias_items)
+            if read is None:
                 continue
-            kind, source = classify_name(name, table)
+            ds, de, kind, source = read
             if pattern in _MEDIA_ONLY and kind != "media":
                 continue  # "a Pentagon investigation", "(Reuters-free) —" carry no media credit
+            s, e = s0 + ds, s0 + de
             if (s, e) in found:
                 continue  # the first (most specific) rule wins for one name occurrence
             cue_start = min(m.start(), s)
             found[(s, e)] = ((cue_start, m.end()), text[cue_start:m.end()], source, (s, e), kind, pattern)
     return sorted(found.values(), key=lambda c: (c[0], c[3]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_name(raw: str, alias_items: tuple[tuple[str, str], ...]) -> tuple[int, int, str, str] | None:
+    """A matched name as credited: (start, end) within ``raw``, kind, normalised source; None
+    when it is no name. Depends on the matched text only, so names met again ("Reuters",
+    "Elena Marsh said") are read once."""
+    table = _cached_alias_table(alias_items)
+    s, e = _trim_name(raw, 0, len(raw))
+    owner = re.match(r"(.+?)(?:'s|’s)(?:\s|$)", raw[s:e])
+    if owner and _key(owner.group(1)) in table:  # "the BBC's Newsnight" credits the BBC
+        e = s + len(owner.group(1))
+    ks, ke = _known_part(raw[s:e], table)
+    s, e = s + ks, s + ke
+    name = raw[s:e].rstrip(".’'")
+    e = s + len(name)
+    if not name or name.lower() in _NOT_NAMES or not name[0].isupper() and name not in table:
+        return None
+    kind, source = classify_name(name, table)
+    return s, e, kind, source
 
 
 def attributions_for(article_id: str, credits: list[Credit], own: str | None) -> list[Attribution]:

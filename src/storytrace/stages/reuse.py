@@ -39,8 +39,12 @@ class Tokens:
         if idx is None:
             idx = {}
             w = self.words
-            for i in range(len(w) - n + 1):
-                idx.setdefault(tuple(w[i:i + n]), []).append(i)
+            # zip of n shifted views yields the tuples w[i:i+n] without slicing per position
+            for i, gram in enumerate(zip(*(w[k:] for k in range(n)))):
+                if gram in idx:
+                    idx[gram].append(i)
+                else:
+                    idx[gram] = [i]
             self._index[n] = idx
         return idx
 
