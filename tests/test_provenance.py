@@ -161,3 +161,42 @@ def test_outlet_calling_itself_by_its_last_word_is_not_a_credit():
     art = Article(id="t", text="\"We were lucky,\" the mayor told the Times on Monday.", source="Lowmoor Times")
     prov = trace_provenance("s", [art], {})
     assert not [lk for lk in prov.links if lk.kind == "cites"]
+
+
+WIRE = ("KESSICK (Meridian Press Agency) - Flood water reached the market square in Kessick on "
+        "Tuesday night after the river broke its banks, and the fire service said 41 homes were "
+        "evacuated. \"We have never seen the water this high,\" said Ana Ruiz, who runs a bakery "
+        "on the square.")
+
+
+def test_exact_copies_pass_the_whole_text_as_the_aligner_finds_it():
+    from storytrace.settings import Settings
+    from storytrace.stages.reuse import align
+
+    rep = Article(id="wire-0", text=WIRE, source="Meridian Press Agency", story="s")
+    copies = [Article(id=f"wire-{i}", text=WIRE, source=f"outlet{i % 7}.example", story="s") for i in range(1, 40)]
+    prov = trace_provenance("s", [rep] + copies, {c.id: rep.id for c in copies})
+    dups = [lk for lk in prov.links if lk.kind == "duplicate"]
+    assert sorted(lk.from_ for lk in dups) == sorted(c.id for c in copies)  # one link per copy
+    whole = (0, len(WIRE) - 1)  # first word to last word (the final full stop is no word)
+    aligned = align(rep, copies[0], Settings())  # what the aligner gives for identical texts
+    assert [(p.b_span, p.a_span) for p in aligned.passages] == [(whole, whole)]
+    for lk in dups:
+        assert [(p.from_span, p.to_span) for p in lk.passages] == [(whole, whole)]
+        assert lk.extra["share"] == round(aligned.share_b, 3) == 1.0
+        assert lk.extra["uncredited"] is False  # every copy credits the agency in its dateline
+    # every copy's credit goes to the agency's article, and all share its origin
+    cites = {lk.from_: lk.to for lk in prov.links if lk.kind == "cites"}
+    assert all(cites[c.id] == "wire-0" for c in copies)
+    assert set(prov.origin_of.values()) == {"wire-0"}
+    assert all(at.article == c.id for c in copies for at in prov.attributions[c.id])
+
+
+def test_short_exact_copy_still_carries_its_whole_text():
+    # Too short for the aligner (reuse_min_words), but an exact copy carries all of it.
+    text = "Ferry service resumes on Monday."
+    rep, cp = Article(id="a", text=text, source="One"), Article(id="b", text=text, source="Two")
+    prov = trace_provenance("s", [rep, cp], {"b": "a"})
+    (lk,) = [lk for lk in prov.links if lk.kind == "duplicate"]
+    assert [(p.from_span, p.to_span) for p in lk.passages] == [((0, len(text) - 1), (0, len(text) - 1))]
+    assert lk.extra["share"] == 1.0
