@@ -211,3 +211,16 @@ def test_pager_of_a_huge_story_shows_a_window():
     assert [p for k, p in items if k == "link"] == [*range(1, 11), *range(997, 1000), *range(1001, 1004), 1998, 1999, 2000]
     assert ("current", 1000) in items and [k for k, _ in items].count("gap") == 2
     assert pager_items(2, 5) == [("link", 1), ("current", 2), ("link", 3), ("link", 4), ("link", 5)]
+
+
+def test_repeated_values_keep_their_count_but_list_few_outlets(tmp_path):
+    from storytrace.report import story_dossier
+
+    analysis = sample_analysis(95)
+    d = story_dossier(analysis, analysis.stories[0], Limits(outlets=2))
+    values = {v["text"]: v for g in d["claim_groups"] for v in g["values"]}
+    assert values["40 passengers"]["count"] == 95 and len(values["40 passengers"]["outlets"]) == 2
+    assert all(o["ref"]["article"] and o["ref"]["anchor"] for o in values["40 passengers"]["outlets"])
+    write_reports(analysis, tmp_path, Limits(outlets=2))
+    html = (tmp_path / "stories" / "s-sample0001" / "index.html").read_text()
+    assert "and 93 more" in html  # 95 outlets say it, 2 are named on the page

@@ -246,12 +246,14 @@ def _claim_groups(analysis, sid, members, articles, index, limits) -> list[dict]
                                 "published": get(articles[aid], "published"), "text": get(c, "text", ""),
                                 "low": get(c, "low"), "high": get(c, "high"), "unit": get(c, "unit"),
                                 "attributed_to": get(c, "attributed_to"), "set": sub_of.get(cid),
-                                "ref": index.ref(aid, get(c, "span"))})
+                                "span": get(c, "span")})
         member_rows.sort(key=lambda m: (time_key(m["published"]), m["article"], m["claim"]))
         rows.append({"id": get(g, "id"), "subject": get(g, "subject", ""), "verdict": get(g, "verdict", ""),
-                     "values": _grouped(member_rows, lambda m: (" ".join(m["text"].split()).lower(), m["attributed_to"] or ""))[:limits.variants],
+                     "values": _grouped(member_rows, lambda m: (" ".join(m["text"].split()).lower(), m["attributed_to"] or ""),
+                                        limits, index),
                      "explanation": get(g, "explanation", ""),
-                     "independent_origins": get(g, "independent_origins"), "members": member_rows[:limits.variants],
+                     "independent_origins": get(g, "independent_origins"),
+                     "members": _with_refs(member_rows[:limits.variants], index),
                      "members_total": len(member_rows)})
     rows.sort(key=lambda r: (VERDICT_ORDER.get(r["verdict"], 9), -(r["independent_origins"] or 0), r["subject"], r["id"] or ""))
     return rows[:limits.claim_groups]
@@ -292,26 +294,34 @@ def _quote_groups(analysis, sid, members, articles, index, limits) -> list[dict]
                              "published": get(articles[aid], "published"), "text": text,
                              "speaker": get(q, "speaker"),
                              "fidelity": fidelity or ("exact" if all(op == "equal" for op, _ in diff) else "altered"),
-                             "diff": diff, "ref": index.ref(aid, get(q, "span"))})
+                             "diff": diff, "span": get(q, "span")})
         variants.sort(key=lambda v: (time_key(v["published"]), v["article"], v["quote"] or ""))
         rows.append({"id": g["id"], "speaker": g["speaker"] or "(unattributed)", "canonical": g["canonical"],
-                     "versions": _grouped(variants, lambda v: " ".join(v["text"].split()))[:limits.variants],
+                     "versions": _grouped(variants, lambda v: " ".join(v["text"].split()), limits, index),
                      "independent_origins": g["independent_origins"],
                      "outlets": len({v["source"] for v in variants}),
-                     "variants": variants[:limits.variants], "variants_total": len(variants)})
+                     "variants": _with_refs(variants[:limits.variants], index), "variants_total": len(variants)})
     rows.sort(key=lambda r: (-len(r["variants"]), r["speaker"], r["canonical"]))
     return rows[:limits.quote_groups]
 
 
-def _grouped(items: list[dict], key) -> list[dict]:
-    """Identical values said by several outlets, as one row each: {first item, outlets: [...]}."""
+def _grouped(items: list[dict], key, limits: Limits, index: SentenceIndex) -> list[dict]:
+    """Identical values said by several outlets, as one row each: {first item, outlets: [...],
+    count}; the most repeated first, at most ``limits.variants`` rows of ``limits.outlets``
+    outlets (a wire figure carried by 100,000 sites is one row with its count)."""
     groups: dict = {}
     for it in items:
         groups.setdefault(key(it), []).append(it)
-    rows = [{**its[0], "outlets": [{"source": i["source"], "ref": i["ref"], "published": i["published"]} for i in its],
-             "count": len(its)} for its in groups.values()]
-    rows.sort(key=lambda r: (-r["count"], time_key(r["published"])))
-    return rows
+    ordered = sorted(groups.values(), key=lambda its: (-len(its), time_key(its[0]["published"])))
+    return [{**its[0], "ref": index.ref(its[0]["article"], its[0]["span"]), "count": len(its),
+             "outlets": [{"source": i["source"], "ref": index.ref(i["article"], i["span"]), "published": i["published"]}
+                         for i in its[:limits.outlets]]}
+            for its in ordered[:limits.variants]]
+
+
+def _with_refs(rows: list[dict], index: SentenceIndex) -> list[dict]:
+    """The shown rows with the sentence each item sits in (found only for what is shown)."""
+    return [{**r, "ref": index.ref(r["article"], r["span"])} for r in rows]
 
 
 def _link_row(lk: Any, articles: Mapping) -> dict:
