@@ -254,16 +254,15 @@ def per_article_stages(article: Article, settings: Settings) -> dict:
     """The map stages for one article; pure, so any worker gives the same result."""
     from .stages.claims import extract_claims
     from .stages.opinion import opinion_spans
-    from .stages.quote_marks import find_quotations
     from .stages.quotes import extract_quotes
+    from .stages.segments import Segments
 
-    # The quotation marks are read once for both stages that need them (~half their cost
-    # was finding them twice); non-English articles skip the stages, so skip this too.
+    # Paragraphs, sentences and quotation marks are found once for the three stages.
     english = not article.language or article.language.lower().startswith("en")
-    marks = find_quotations(article.analysis_text) if english else None
-    quotes = extract_quotes(article, marks)
-    return {"quotes": quotes, "opinion_spans": opinion_spans(article, marks),
-            "claims": extract_claims(article, quotes)}
+    segments = Segments(article.analysis_text) if english else None
+    quotes = extract_quotes(article, segments)
+    return {"quotes": quotes, "opinion_spans": opinion_spans(article, segments),
+            "claims": extract_claims(article, quotes, segments)}
 
 
 def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:

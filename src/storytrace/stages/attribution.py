@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .word_trie import trie_pattern
+
 # Verbs that introduce speech, in the forms news uses. "told"/"tells" name the listener
 # after the verb, so they never take an inverted speaker ("told the BBC").
 _SAY_VERBS = (
@@ -27,7 +29,7 @@ _SAY_VERBS = (
 ).split()
 _LISTENER_VERBS = {"told", "tells", "telling", "texted", "asked", "asks"}
 CUE_WORDS = frozenset(_SAY_VERBS)
-_CUE = r"(?:" + "|".join(sorted(set(_SAY_VERBS), key=len, reverse=True)) + r")"
+_CUE = r"(?:" + trie_pattern(CUE_WORDS) + r")"  # = the words, longest first, as a trie
 
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 TITLES = {

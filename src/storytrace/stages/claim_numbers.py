@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .word_trie import trie_pattern
+
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
@@ -69,11 +71,14 @@ _DATE = re.compile(
     rf"|(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night))\b")
 _YEAR = re.compile(r"\b(?:in|since|by|of|until|from|during|before|after)\s+(?P<y>(?:19|20)\d\d)\b(?![,.]?\d)")
 
-ANCHOR = re.compile(
-    rf"\d|\b(?:{_UNIT_WORD}|hundreds?|thousands?|millions?|billions?|dozens?|scores|tens)\b", re.IGNORECASE)
-_DATE_ANCHOR = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|yesterday|"
-    r"today|tonight|this\s+morning|last\s+night)", re.IGNORECASE)
+# Cheap anchors for the expensive patterns; the word lists as tries (see word_trie.py).
+ANCHOR = re.compile(r"\d|\b" + trie_pattern(
+    [*_UNITS, "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion",
+     "billions", "dozen", "dozens", "scores", "tens"]) + r"\b", re.IGNORECASE)
+_DATE_ANCHOR = re.compile(r"\b(?:" + trie_pattern(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mon", "tue",
+     "wed", "thu", "fri", "sat", "sun", "yesterday", "today", "tonight"])
+    + r"|this\s+morning|last\s+night)", re.IGNORECASE)
 
 
 # Words that may stand before a number's first digit or word: modifiers, "between", a

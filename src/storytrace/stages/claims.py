@@ -12,9 +12,9 @@ import re
 
 from ..ids import make_id
 from ..model import Article, Claim, Quote
-from ..text import paragraphs, sentences
 from .claim_numbers import NumberExpr, find_numbers, has_figures
 from .claim_sources import Attributor
+from .segments import Segments, segments_for
 from .claim_subjects import (HYPERNYM, Phrase, event_just_after, event_just_before, find_event, is_subset,
                              noun_phrase_after, noun_phrase_before, normalise_subject,
                              toll_subject, verb_after)
@@ -27,21 +27,25 @@ _LOOSE_KINDS = {"money": "amount", "percent": "share", "distance": "distance", "
                 "weight": "weight", "magnitude": "magnitude", "age": "age", "temperature": "temperature"}
 
 
-def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[Claim]:
-    """All quantitative claims in one article, sorted by position (English text only)."""
+def extract_claims(article: Article, quotes: list[Quote] | None = None,
+                   segments: Segments | None = None) -> list[Claim]:
+    """All quantitative claims in one article, sorted by position (English text only).
+
+    ``segments``: the article's splits, shared with the other per-article stages."""
     if article.language and not article.language.lower().startswith("en"):
         return []
     text = article.analysis_text
+    segments = segments_for(text, segments)
     speakers = sorted((q.span, q.speaker) for q in (quotes or [])
                       if q.article == article.id and q.speaker)
     claims: list[Claim] = []
     attributor = Attributor()
     index = 0
     tagger = _LazyTagger()
-    for p_idx, (ps, pe) in enumerate(paragraphs(text)):
+    for p_idx, (ps, pe) in enumerate(segments.paragraphs):
         if not has_figures(text, ps, pe):
             continue  # most paragraphs hold no figure: skip them before splitting sentences
-        for ss, se in bounded(sentences(text, ps, pe), text):
+        for ss, se in bounded(segments.sentences(ps, pe), text):
             if len(claims) >= MAX_CLAIMS_PER_ARTICLE:
                 break  # a pathological text (megabytes of figures): the first ones are plenty
             sentence = text[ss:se]

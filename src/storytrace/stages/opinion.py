@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from ..model import Article
-from ..text import paragraphs, sentences
-from .attribution import _CUE
-from .quote_marks import Marked, find_quotations
+from .attribution import CUE_WORDS
+from .segments import Segments, segments_for
+from .word_trie import trie_pattern
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|me|my|we|We|we’re|we're|we’ve|we've|"
                            r"our|Our|ours|us|let’s|let's|Let’s|Let's)\b")
@@ -34,25 +34,25 @@ _WEAK = re.compile(
     r"best|worst|terrible|great|good|bad|wrong|right thing|mistake|failure|tragic\w*|"
     r"so-called|enough|deserve\w*|even|only)\b", re.I)
 _YOU = re.compile(r"\b(?:when|if) you\b|\byou (?:realize|realise|know|see|have to)\b", re.I)
-_ATTRIBUTED = re.compile(
-    rf"\b(?:{_CUE}|according to|reported|reporting|reportedly|it was reported|quoted as saying|"
-    r"is understood|are understood|was understood|were understood|witnesses|sources say)\b", re.I)
+_ATTRIBUTED = re.compile(r"\b" + trie_pattern(CUE_WORDS | {
+    "according to", "reported", "reporting", "reportedly", "it was reported", "quoted as saying",
+    "is understood", "are understood", "was understood", "were understood", "witnesses",
+    "sources say"}) + r"\b", re.I)
 _THRESHOLD = 1.0
 
 
-def opinion_spans(article: Article, marks: list[Marked] | None = None) -> list[tuple[int, int]]:
+def opinion_spans(article: Article, segments: Segments | None = None) -> list[tuple[int, int]]:
     """Sorted ``[start, end)`` spans of the author's own argument, judgement or speculation.
 
-    ``marks``: ``find_quotations(article.analysis_text)`` when the caller has it already."""
+    ``segments``: the article's splits, shared with the other per-article stages."""
     if article.language and not article.language.lower().startswith("en"):
         return []
     text = article.analysis_text
-    if marks is None:
-        marks = find_quotations(text)
-    quoted = [(m.start, m.end) for m in marks]
+    segments = segments_for(text, segments)
+    quoted = [(m.start, m.end) for m in segments.quotations]
     spans: list[tuple[int, int]] = []
-    for p_start, p_end in paragraphs(text):
-        sents = sentences(text, p_start, p_end)
+    for p_start, p_end in segments.paragraphs:
+        sents = segments.sentences(p_start, p_end)
         scored = [(s, e, _score(text, s, e, quoted)) for s, e in sents]
         own = [x for x in scored if x[2] is not None]  # the author's voice, not reported speech
         if not own:

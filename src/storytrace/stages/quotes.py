@@ -11,10 +11,10 @@ import re
 
 from ..ids import make_id
 from ..model import Article, Quote
-from ..text import paragraphs
 from .attribution import (PRONOUNS, TITLES, Speaker, _classify_np, _CUE, speaker_after_quote,
                           speaker_before_quote)
-from .quote_marks import Marked, find_quotations, word_count
+from .quote_marks import Marked, word_count
+from .segments import Segments, segments_for
 
 _TITLE_CUES = re.compile(
     r"\b(?:titled|entitled|called|dubbed|named|nicknamed|labelled|labeled|branded|book|novel|film|"
@@ -31,17 +31,16 @@ _MIN_UNATTRIBUTED_WORDS = 6
 _MINOR_WORDS = {"a", "an", "the", "and", "of", "in", "on", "for", "to", "at", "by", "with", "or", "from"}
 
 
-def extract_quotes(article: Article, marks: list[Marked] | None = None) -> list[Quote]:
+def extract_quotes(article: Article, segments: Segments | None = None) -> list[Quote]:
     """Direct quotations in ``article`` with speakers; [] for non-English articles.
 
-    ``marks``: ``find_quotations(article.analysis_text)`` when the caller has it already
-    (the opinion stage needs it too); it is only read."""
+    ``segments``: the article's splits, shared with the other per-article stages."""
     if article.language and not article.language.lower().startswith("en"):
         return []
     text = article.analysis_text
-    paras = paragraphs(text)
-    if marks is None:
-        marks = find_quotations(text, paras)
+    segments = segments_for(text, segments)
+    paras = segments.paragraphs
+    marks = segments.quotations
     found: list[tuple[Marked, Speaker | None, str]] = []  # quote, speaker, how it was found
     i = 0
     prev_end = 0
