@@ -58,15 +58,17 @@ def names(text: str) -> list[str]:
 
     for m in _TOKEN.finditer(text):
         word = m.group()
-        gap = text[run_end:m.start()] if run else ""
         capital = word[0].isupper()
-        joins = run and (gap in (" ", "\t")) and (capital or word in _CONNECT)
-        if joins:
+        if not run:
+            if not capital:
+                continue  # most words: no run to extend, none to start
+        elif (capital or word in _CONNECT) and text[run_end:m.start()] in (" ", "\t"):
             run.append(word.lower())
             run_end = m.end()
             continue
-        flush()
-        run = []
+        else:
+            flush()
+            run = []
         if capital:
             first_starts_sentence = bool(_SENTENCE_GAP.search(text[max(0, m.start() - 3):m.start()]))
             low = word.lower()
