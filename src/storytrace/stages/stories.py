@@ -18,6 +18,7 @@ last run); a new story's id derives from its earliest article.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import cache
 
 import numpy as np
 
@@ -336,20 +337,20 @@ def _stable_ids(clusters: list[list[str]], previous: dict[str, str]) -> list[str
 
 def story_label(members: list[Article]) -> tuple[str, list[str]]:
     """A short title (the most typical headline) and the names most articles mention."""
-    texts = [title_and_text(a) for a in members]
-    name_sets = [set(names(t)) for t in texts]
-    counts = Counter(n for s in name_sets for n in s)
+    name_set = cache(lambda text: frozenset(names(text)))  # copies share one text: read it once
+    counts = Counter(n for a in members for n in name_set(title_and_text(a)))
     min_df = 2 if len(members) > 1 else 1
     entities = [n for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 if c >= min_df][:TOP_ENTITIES]
-    titled = [a for a in members if a.title]
+    titled = [(i, a) for i, a in enumerate(members) if a.title]
     if titled:
         # The headline naming the most shared entities; ties go to the earliest article.
         top = set(entities)
-        best = max(titled, key=lambda a: (len(top & set(names(a.title or ""))), -members.index(a)))
+        _, best = max(titled, key=lambda ia: (len(top & name_set(ia[1].title or "")), -ia[0]))
         title = best.title or ""
     else:
         title = next((line.strip() for line in members[0].analysis_text.splitlines() if line.strip()), "")
     if len(title) > TITLE_CHARS:
         title = title[:TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return title, entities
+
