@@ -65,6 +65,26 @@ _NOT_CUE = {"between", "from", "with", "against", "for", "by", "to", "of", "abou
             "toward", "towards", "over", "under", "into", "onto", "upon", "unlike", "versus"}
 
 
+# Patterns of the functions below, compiled once (building these f-strings per call cost
+# more than matching them).
+_INVERTED_NAME = re.compile(rf"\s*[,:—–-]?\s*(?P<cue>{_CUE})\s+(?P<np>{_NAME})")
+_INVERTED_UNNAMED = re.compile(rf"\s*[,:—–-]?\s*(?P<cue>{_CUE})\s+(?P<np>{_DETERMINERS}\s+[^,.;!?]{{1,60}}?)(?=\s*(?:[,.;!?]|$|\s(?:in|on|at|during|after|before|who|when|as)\s))",
+                               re.I)
+_ANY_VERB_NAME_END = re.compile(rf"\s*,?\s*(?P<cue>[^\W\d_A-Z][^\W\d_]+)\s+(?P<np>{_NAME})\s*[.!]?\s*$")
+_PAST_VERB_NAME = re.compile(rf"\s*(?P<cue>[a-z]+ed)\s+(?P<np>{_NAME})")
+_NAME_PAST_VERB = re.compile(rf"\s*(?P<np>{_NAME}|he|she|they)\s+(?P<cue>[a-z]+ed)\b")
+_NP_CUE = re.compile(rf"\s*[,:—–-]?\s*(?P<np>[^,.;!?\"“”]{{1,80}}?)\s+{_AUX}*{_ADVERBS}?(?P<cue>{_CUE})\b")
+_NAME_ROLE_CUE = re.compile(rf"\s*[,:—–-]?\s*(?P<np>{_NAME}),\s+(?P<role>[^,.;!?]{{1,80}}),\s+{_AUX}*{_ADVERBS}?(?P<cue>{_CUE})\b")
+_ACCORDING_END = re.compile(r"\baccording to\s+(?P<np>[^,.;:]{1,80}?)\s*[,:]?\s*$", re.I)
+_CAPITAL_CUE_NAME = re.compile(rf"\s*(?P<cue>[A-Z][a-z]+)\s+(?P<np>{_NAME})")
+_CUE_OR_QUOTED = re.compile(rf"\b(?P<cue>{_CUE}|quoted as saying)\b")
+_SUBJECT_END = re.compile(rf"(?P<np>[^,.;:!?\"“”«»]{{1,90}}?)\s+{_AUX}*{_ADVERBS}?(?:been\s+)?$")
+_NAME_ROLE_END = re.compile(rf"(?P<np>{_NAME}),\s+(?P<role>[^,.;!?]{{1,80}}),\s+{_AUX}*{_ADVERBS}?$")
+_NAME_END = re.compile(rf"{_NAME}$")
+_TRAILING_NAME = re.compile(rf"(?:^|\s)(?P<name>{_NAME})$")
+_UNNAMED_NP = re.compile(rf"(?P<np>{_DETERMINERS}\b.*)$", re.I)
+
+
 @dataclass
 class Speaker:
     text: str  # the speaker as written (a name, a pronoun or an unnamed noun phrase)
@@ -126,22 +146,21 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
     """Attribution right after a closing mark: ``, said X`` / ``, X said`` / ``he told``."""
     seg = text[start:limit]
     # ", said Col Ryan Dillon, a spokesman" / ", said one driver" (inverted order)
-    m = re.match(rf"\s*[,:—–-]?\s*(?P<cue>{_CUE})\s+(?P<np>{_NAME})", seg)
+    m = _INVERTED_NAME.match(seg)
     if m and m.group("cue") not in _LISTENER_VERBS:
         span = _trim_name(text, start + m.start("np"), start + m.end("np"))
         if span and is_name(text[span[0]:span[1]]):
             return Speaker(text[span[0]:span[1]], span, m.group("cue"),
                            (start + m.start("cue"), start + m.end("cue")),
                            _role_after(text, span[1], limit))
-    m = re.match(rf"\s*[,:—–-]?\s*(?P<cue>{_CUE})\s+(?P<np>{_DETERMINERS}\s+[^,.;!?]{{1,60}}?)(?=\s*(?:[,.;!?]|$|\s(?:in|on|at|during|after|before|who|when|as)\s))",
-                 seg, re.I)
+    m = _INVERTED_UNNAMED.match(seg)
     if m and m.group("cue").lower() not in _LISTENER_VERBS:
         s, e = start + m.start("np"), start + m.end("np")
         return Speaker(text[s:e], (s, e), m.group("cue"), (start + m.start("cue"), start + m.end("cue")),
                        None, "unnamed")
     # "..." dijo Burtón. / "..." insists Burton.: a verb and a name closing the sentence,
     # whatever the verb (other languages, rarer verbs).
-    m = re.match(rf"\s*,?\s*(?P<cue>[^\W\d_A-Z][^\W\d_]+)\s+(?P<np>{_NAME})\s*[.!]?\s*$", seg)
+    m = _ANY_VERB_NAME_END.match(seg)
     if m and _tag_follows(text, start) and m.group("cue").lower() not in _NOT_CUE:
         span = _trim_name(text, start + m.start("np"), start + m.end("np"))
         if span and is_name(text[span[0]:span[1]]):
@@ -151,8 +170,8 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
     # ends in , ! or ? inside its marks and then a past-tense verb next to a name is a
     # dialogue tag, whatever the verb.
     if _tag_follows(text, start):
-        m = re.match(rf"\s*(?P<cue>[a-z]+ed)\s+(?P<np>{_NAME})", seg) or \
-            re.match(rf"\s*(?P<np>{_NAME}|he|she|they)\s+(?P<cue>[a-z]+ed)\b", seg)
+        m = _PAST_VERB_NAME.match(seg) or \
+            _NAME_PAST_VERB.match(seg)
         if m and m.group("cue") not in _NOT_CUE:
             span = _trim_name(text, start + m.start("np"), start + m.end("np"))
             if span and (text[span[0]:span[1]] in ("he", "she", "they") or is_name(text[span[0]:span[1]])):
@@ -161,7 +180,7 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
                                (start + m.start("cue"), start + m.end("cue")),
                                _role_after(text, span[1], limit) if kind == "name" else None, kind)
     # ", he told the BBC" / ", Dillon said" / ", Richmond police said" / ", the report said"
-    m = re.match(rf"\s*[,:—–-]?\s*(?P<np>[^,.;!?\"“”]{{1,80}}?)\s+{_AUX}*{_ADVERBS}?(?P<cue>{_CUE})\b", seg)
+    m = _NP_CUE.match(seg)
     if m:
         sp = _classify_np(text, start + m.start("np"), start + m.end("np"))
         if sp:
@@ -170,7 +189,7 @@ def speaker_after_quote(text: str, start: int, limit: int) -> Speaker | None:
                 sp.role = _role_after(text, sp.span[1], limit)
             return sp
     # "Dillon, a spokesman for the coalition, said" after a quote
-    m = re.match(rf"\s*[,:—–-]?\s*(?P<np>{_NAME}),\s+(?P<role>[^,.;!?]{{1,80}}),\s+{_AUX}*{_ADVERBS}?(?P<cue>{_CUE})\b", seg)
+    m = _NAME_ROLE_CUE.match(seg)
     if m:
         span = _trim_name(text, start + m.start("np"), start + m.end("np"))
         if span and is_name(text[span[0]:span[1]]):
@@ -184,7 +203,7 @@ def speaker_before_quote(text: str, start: int, end: int) -> Speaker | None:
     ``One driver was quoted as saying:``, ``according to X,``, or a cue earlier in the
     sentence for a partial quote (``Edward said prosecutors had "clear ... evidence"``)."""
     seg = text[start:end]
-    m = re.search(r"\baccording to\s+(?P<np>[^,.;:]{1,80}?)\s*[,:]?\s*$", seg, re.I)
+    m = _ACCORDING_END.search(seg)
     if m:
         sp = _classify_np(text, start + m.start("np"), start + m.end("np"), leading=True)
         if sp:
@@ -193,7 +212,7 @@ def speaker_before_quote(text: str, start: int, end: int) -> Speaker | None:
     best: Speaker | None = None
     # "Stated Stone:" / "Said Dorothy Poynter, who ...,": a capitalised cue opening the
     # sentence, then the speaker.
-    m = re.match(rf"\s*(?P<cue>[A-Z][a-z]+)\s+(?P<np>{_NAME})", seg)
+    m = _CAPITAL_CUE_NAME.match(seg)
     if m and m.group("cue").lower() in CUE_WORDS and m.group("cue").lower() not in _LISTENER_VERBS \
             and not m.group("cue").lower().endswith("ing"):
         span = _trim_name(text, start + m.start("np"), start + m.end("np"))
@@ -201,20 +220,20 @@ def speaker_before_quote(text: str, start: int, end: int) -> Speaker | None:
             best = Speaker(text[span[0]:span[1]], span, m.group("cue"),
                            (start + m.start("cue"), start + m.end("cue")),
                            _role_after(text, span[1], end))
-    for m in re.finditer(rf"\b(?P<cue>{_CUE}|quoted as saying)\b", seg):
+    for m in _CUE_OR_QUOTED.finditer(seg):
         if m.group("cue").endswith("ing") and m.group("cue") != "quoted as saying":
             # ", saying ..." / ", telling reporters": the subject is the main clause's,
             # often far away; an earlier cue or the parser finds it, never the words before.
             continue
         before = seg[:m.start()]
         # The subject: the words before the cue back to a clause boundary.
-        b = re.search(rf"(?P<np>[^,.;:!?\"“”«»]{{1,90}}?)\s+{_AUX}*{_ADVERBS}?(?:been\s+)?$", before)
+        b = _SUBJECT_END.search(before)
         sp = None
         if b:
             sp = _classify_np(text, start + b.start("np"), start + b.end("np"), leading=True)
         if sp is None:
             # "Dillon, a spokesman for the coalition, said:"
-            a = re.search(rf"(?P<np>{_NAME}),\s+(?P<role>[^,.;!?]{{1,80}}),\s+{_AUX}*{_ADVERBS}?$", before)
+            a = _NAME_ROLE_END.search(before)
             if a:
                 span = _trim_name(text, start + a.start("np"), start + a.end("np"))
                 if span and is_name(text[span[0]:span[1]]):
@@ -255,13 +274,13 @@ def _classify_np(text: str, s: int, e: int, leading: bool = False) -> Speaker | 
         return Speaker(stripped, (s, e), "", (0, 0), None, "pronoun")
     if len(words) > 14:
         # Long subjects are clauses, not speakers; keep only a trailing name.
-        m = re.search(rf"{_NAME}$", stripped)
+        m = _NAME_END.search(stripped)
         if not m:
             return None
         stripped, s = m.group(), s + m.start()
         words = stripped.split()
     # A trailing name, possibly with a role before it: "coalition spokesman Col Ryan Dillon".
-    m = re.search(rf"(?:^|\s)(?P<name>{_NAME})$", stripped)
+    m = _TRAILING_NAME.search(stripped)
     if m:
         ns, ne = _trim_name(text, s + m.start("name"), s + m.end("name")) or (None, None)
         if ns is not None and is_name(text[ns:ne]):
@@ -275,7 +294,7 @@ def _classify_np(text: str, s: int, e: int, leading: bool = False) -> Speaker | 
             return Speaker(name, (ns, ne), "", (0, 0), role, "name")
     # An unnamed speaker kept as written: "one driver", "a smuggler", "the report",
     # "One who has helped smuggle 20 families into Turkey".
-    m = re.match(rf"(?P<np>{_DETERMINERS}\b.*)$", stripped, re.I)
+    m = _UNNAMED_NP.match(stripped)
     if m and len(words) <= 14:
         return Speaker(stripped, (s, s + len(stripped)), "", (0, 0), None, "unnamed")
     if len(words) <= 4 and words[-1][:1].islower() and words[-1].lower() not in _NOT_NAME:

@@ -142,6 +142,13 @@ _UNIT_AFTER = re.compile(
     r"m)\b(?P<old>[\s-]old)?", re.IGNORECASE)
 _MAGNITUDE = re.compile(r"magnitude(?:[\s-]+(?:of\s+)?)?$|\bmagnitude\b", re.IGNORECASE)
 
+# Patterns used per number, compiled once (not rebuilt from f-strings per call).
+_CURRENCY_RE = re.compile(_CURRENCY, re.IGNORECASE)
+_DIGITS_SCALE = re.compile(rf"({_DIGITS})\s?([a-z]+)?$", re.IGNORECASE)
+_MOD_WORDS = re.compile(_MOD_RE, re.IGNORECASE)
+_LEADING_MOD = re.compile(rf"^(?:{_MOD_RE})\s+", re.I)
+_MOD_THEN_SPACE = re.compile(rf"(?:{_MOD_RE})\s", re.I)
+
 
 @dataclass
 class NumberExpr:
@@ -186,11 +193,11 @@ def parse_core(text: str) -> tuple[float | None, str | None]:
     """One number (digits, words, with scale and currency) -> (value, currency code or None)."""
     t = text.strip()
     currency = None
-    m = re.match(_CURRENCY, t, re.IGNORECASE)
+    m = _CURRENCY_RE.match(t)
     if m:
         currency = _CURRENCY_SIGNS.get(m.group().strip().lower())
         t = t[m.end():].strip()
-    m = re.match(rf"({_DIGITS})\s?([a-z]+)?$", t, re.IGNORECASE)
+    m = _DIGITS_SCALE.match(t)
     if m:
         value = float(m.group(1).replace(",", ""))
         scale = (m.group(2) or "").lower()
@@ -324,7 +331,7 @@ def _expression(text: str, m: re.Match, limit: int) -> NumberExpr | None:
     if re.match(r"[:/]\d|\.\d|(?:st|nd|rd|th)\b|[a-zA-Z]\d", nxt):
         return None
     mods_text = m.group("mods") or ""
-    mods = re.findall(_MOD_RE, mods_text, re.IGNORECASE)
+    mods = _MOD_WORDS.findall(mods_text)
     modifier = _MOD_LOOKUP.get(mods[-1].lower()) if mods else None
     # a leading "the"/"all"/"another" is not part of the figure as written
     lead = re.match(r"(?:(?:the|all|another|a further)\s+)+", mods_text, re.IGNORECASE)
@@ -350,9 +357,9 @@ def _expression(text: str, m: re.Match, limit: int) -> NumberExpr | None:
         low = high = v1
         if n2:
             sep = (m.group("sep") or "").strip().lower()
-            v2, cur2 = parse_core(re.sub(rf"^(?:{_MOD_RE})\s+", "", n2, flags=re.I))
+            v2, cur2 = parse_core(_LEADING_MOD.sub("", n2))
             ok = (v2 is not None and v2 >= v1 and (sep != "and" or m.group("between"))
-                  and not re.match(rf"(?:{_MOD_RE})\s", n2, re.I))
+                  and not _MOD_THEN_SPACE.match(n2))
             if ok:
                 currency = currency or cur2
                 high = v2
