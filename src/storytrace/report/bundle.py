@@ -361,13 +361,24 @@ def segments(text: str, marks: dict[str, list[tuple[int, int]]]) -> list[dict]:
             cuts.update((min(s, n), min(e, n)))
     points = sorted(cuts)
     sent_starts = sorted({s for s, _ in sents} | {0})
+    # Every mark starts and ends on a cut, so one sweep over the cuts knows which marks
+    # cover each piece (was: every piece checked against every span).
+    changes: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for kind, spans in marks.items():
+        for s, e in spans:
+            if s < e:
+                changes[s].append((kind, 1))
+                changes[e].append((kind, -1))
+    active: Counter = Counter()
     out = []
     si = 0
     for a, b in zip(points, points[1:]):
+        for kind, step in changes.get(a, ()):
+            active[kind] += step
         if a == b:
             continue
         while si + 1 < len(sent_starts) and sent_starts[si + 1] <= a:
             si += 1
-        classes = sorted(k for k, spans in marks.items() if any(s <= a and b <= e for s, e in spans))
+        classes = sorted(k for k, count in active.items() if count > 0)
         out.append({"start": a, "text": text[a:b], "classes": classes, "sentence": sent_starts[si]})
     return out
