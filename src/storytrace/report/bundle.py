@@ -134,7 +134,10 @@ def _word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
         return re.sub(r"^\W+|\W+$", "", w.lower().replace("’", "'")) or w
 
     out: list[tuple[str, str]] = []
-    sm = difflib.SequenceMatcher(None, [key(w) for w in a], [key(w) for w in b], autojunk=False)
+    ka, kb = [key(w) for w in a], [key(w) for w in b]
+    if ka == kb:  # the usual case: the same words (what the matcher would say, without it)
+        return (("equal", " ".join(b)),) if b else ()
+    sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             out.append(("equal", " ".join(b[j1:j2])))
