@@ -163,7 +163,7 @@ def test_outlet_calling_itself_by_its_last_word_is_not_a_credit():
     assert not [lk for lk in prov.links if lk.kind == "cites"]
 
 
-WIRE = ("KESSICK (Meridian Press Agency) - Flood water reached the market square in Kessick on "
+KESSICK_WIRE = ("KESSICK (Meridian Press Agency) - Flood water reached the market square in Kessick on "
         "Tuesday night after the river broke its banks, and the fire service said 41 homes were "
         "evacuated. \"We have never seen the water this high,\" said Ana Ruiz, who runs a bakery "
         "on the square.")
@@ -173,12 +173,12 @@ def test_exact_copies_pass_the_whole_text_as_the_aligner_finds_it():
     from storytrace.settings import Settings
     from storytrace.stages.reuse import align
 
-    rep = Article(id="wire-0", text=WIRE, source="Meridian Press Agency", story="s")
-    copies = [Article(id=f"wire-{i}", text=WIRE, source=f"outlet{i % 7}.example", story="s") for i in range(1, 40)]
+    rep = Article(id="wire-0", text=KESSICK_WIRE, source="Meridian Press Agency", story="s")
+    copies = [Article(id=f"wire-{i}", text=KESSICK_WIRE, source=f"outlet{i % 7}.example", story="s") for i in range(1, 40)]
     prov = trace_provenance("s", [rep] + copies, {c.id: rep.id for c in copies})
     dups = [lk for lk in prov.links if lk.kind == "duplicate"]
     assert sorted(lk.from_ for lk in dups) == sorted(c.id for c in copies)  # one link per copy
-    whole = (0, len(WIRE) - 1)  # first word to last word (the final full stop is no word)
+    whole = (0, len(KESSICK_WIRE) - 1)  # first word to last word (the final full stop is no word)
     aligned = align(rep, copies[0], Settings())  # what the aligner gives for identical texts
     assert [(p.b_span, p.a_span) for p in aligned.passages] == [(whole, whole)]
     for lk in dups:

@@ -237,6 +237,18 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("byline", re.compile(rf"(?m)^[ \t]*{_DASH}[ \t]*(?:the\s+)?(?P<name>{NAME})[ \t]*$")),
 ]
 _MEDIA_ONLY = {"investigation", "reported-by", "via", "dateline", "label", "byline"}
+# A word each rule cannot match without (its literal cue), by position in _RULES: a text
+# without it skips the rule's full scan, which tries a name at every capitalised word.
+_NEEDS: dict[int, re.Pattern[str]] = {
+    0: re.compile(r"[Aa]ccording\s+to"),
+    2: re.compile(r"\b(?:told|tells|telling|[Ss]peak|spoke|[Tt]alk|[Ii]n\s+an\s+interview|in\s+a\s+statement|"
+                  r"interviewed|confirmed)"),
+    3: re.compile(rf"\b(?:{_DOCS})\b"),
+    4: re.compile(r"\sby\s"),
+    6: re.compile(r"\b[Vv]ia\s"),
+    10: re.compile(r"(?m)^[ \t]*By\s"),
+    11: re.compile(r"\scontributed\s"),
+}
 
 
 def classify_name(name: str, table: dict[str, str]) -> tuple[str, str]:
@@ -292,7 +304,10 @@ def scan_credits(text: str, aliases: dict[str, str] | None = None) -> list[Credi
     callers may scan each distinct text once (a wire story carried by many sites)."""
     alias_items = tuple((aliases or {}).items())
     found: dict[tuple[int, int], Credit] = {}
-    for pattern, rx in _RULES:
+    for k, (pattern, rx) in enumerate(_RULES):
+        needs = _NEEDS.get(k)
+        if needs is not None and not needs.search(text):
+            continue
         for m in rx.finditer(text):
             group = "name" if m.group("name") else "name2"
             s0, e0 = m.span(group)

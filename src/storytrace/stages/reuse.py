@@ -126,70 +126,75 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
     index_a = ta.ngrams(n)
     index_b = tb.ngrams(n)
     cap = settings.reuse_max_ngram_freq
-    seeds: list[tuple[int, int]] = []  # (j, i): sorted by position in b, then in a
-    for gram, js in index_b.items():
-        is_ = index_a.get(gram)
-        if not is_ or len(is_) > cap or len(js) > cap:
+    seed_i: list[int] = []
+    seed_j: list[int] = []
+    for gram in index_b.keys() & index_a.keys():
+        is_, js = index_a[gram], index_b[gram]
+        if len(is_) > cap or len(js) > cap:
             continue
-        seeds.extend([(j, i) for i in is_ for j in js])
-    if not seeds:
+        if len(is_) == 1 and len(js) == 1:
+            seed_i.append(is_[0])
+            seed_j.append(js[0])
+        else:
+            for i in is_:
+                seed_i.extend([i] * len(js))
+                seed_j.extend(js)
+    if not seed_i:
         return []
-    seeds.sort()
-    # Chain seeds: each seed joins the nearest open chain that it follows on both sides
-    # (lowest cost, then the oldest chain). A chain stays open while its last seed is at
-    # most ``gap`` words behind in b; j only grows, so closing is checked once per new j.
+    # Chain seeds: each seed, by position in b then in a, joins the nearest open chain that
+    # it follows on both sides (lowest cost, then the oldest chain). A chain stays open while
+    # its last seed is at most ``gap`` words behind in b.
     #
-    # A seed right after a chain's last seed on both sides (one word on, one word on) always
-    # joins that chain: its cost 2 is the lowest possible and only one chain can end there,
-    # and no other seed can have moved that chain's end meanwhile. ``end_at`` finds it
-    # without scanning the open chains, so only a chain's first seed pays for a scan.
-    chains: list[list[tuple[int, int]]] = []
+    # A seed right after another on both sides (a diagonal *run* of shared n-grams) always
+    # joins that seed's chain: its cost is the lowest possible, only one chain can end
+    # there, and no other seed can have moved that chain's end meanwhile. So runs are found
+    # with numpy and only a run's first seed looks for a chain; while a chain's newest run
+    # is still going on, no other seed can join it (it would not follow on both sides), so
+    # the chain's end can be set to the run's last seed at once.
+    runs_i, runs_j, runs_len = _diagonal_runs(seed_i, seed_j)
+    chains: list[list[tuple[int, int, int]]] = []  # runs (i, j, length) of each chain
     last_i: list[int] = []
     last_j: list[int] = []
-    end_at: dict[tuple[int, int], int] = {}  # (i, j) of a chain's last seed -> chain
     active: list[int] = []
-    pruned_at = -1
-    for j, i in seeds:
-        best = end_at.pop((i - 1, j - 1), -1)
-        if best < 0:
-            if j != pruned_at:  # closing stale chains lazily gives the same open set
-                active = [c for c in active if j - last_j[c] <= gap]
-                pruned_at = j
-            best_cost = 0
-            for c in active:
-                dj = j - last_j[c]
-                di = i - last_i[c]
-                if dj >= 1 and 1 <= di <= gap:
-                    cost = dj + di + (di - dj if di > dj else dj - di)
-                    if best < 0 or cost < best_cost:
-                        best, best_cost = c, cost
-            if best >= 0:
-                del end_at[(last_i[best], last_j[best])]
+    prev_j = -1
+    for i, j, length in zip(runs_i, runs_j, runs_len):
+        if j != prev_j:
+            active = [c for c in active if j - last_j[c] <= gap]
+            prev_j = j
+        best, best_cost = -1, 0
+        for c in active:
+            dj = j - last_j[c]
+            di = i - last_i[c]
+            if dj >= 1 and 1 <= di <= gap:
+                cost = dj + di + (di - dj if di > dj else dj - di)
+                if best < 0 or cost < best_cost:
+                    best, best_cost = c, cost
         if best >= 0:
-            chains[best].append((i, j))
-            last_i[best], last_j[best] = i, j
-            end_at[(i, j)] = best
+            chains[best].append((i, j, length))
+            last_i[best], last_j[best] = i + length - 1, j + length - 1
         else:
-            end_at[(i, j)] = len(chains)
             active.append(len(chains))
-            chains.append([(i, j)])
-            last_i.append(i)
-            last_j.append(j)
+            chains.append([(i, j, length)])
+            last_i.append(i + length - 1)
+            last_j.append(j + length - 1)
 
     from rapidfuzz.distance import Indel
 
     candidates = []
-    for chain in chains:
+    for c, chain in enumerate(chains):
         # Words of b under the chain's seeds: a chain's j strictly increase, so each seed
-        # adds min(n, distance to the next seed) new words.
+        # adds min(n, distance to the next seed) new words (1 inside a run).
         matched = n
-        for k in range(len(chain) - 1):
-            step = chain[k + 1][1] - chain[k][1]
-            matched += step if step < n else n
+        for k, (_, j, length) in enumerate(chain):
+            matched += length - 1
+            if k:
+                step = j - prev_end
+                matched += step if step < n else n
+            prev_end = j + length - 1
         if matched < settings.reuse_min_words:
             continue
-        i0, j0 = chain[0]
-        i1, j1 = chain[-1][0] + n, chain[-1][1] + n
+        i0, j0 = chain[0][0], chain[0][1]
+        i1, j1 = last_i[c] + n, last_j[c] + n
         i0, j0, more_left = _extend(ta.words, tb.words, i0, j0, -1)
         i1, j1, more_right = _extend(ta.words, tb.words, i1, j1, 1)
         matched += more_left + more_right
@@ -208,6 +213,24 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
         out.append(ReusedPassage((ta.starts[i0], ta.ends[i1 - 1]), (tb.starts[j0], tb.ends[j1 - 1]),
                                  (i0, i1), (j0, j1), matched, sim, quoted))
     return out
+
+
+def _diagonal_runs(seed_i: list[int], seed_j: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """Seeds (i, j) grouped into diagonal runs ((i, j), (i+1, j+1), ...): each run's first
+    seed and length, sorted by position in b, then in a."""
+    import numpy as np
+
+    i = np.asarray(seed_i, dtype=np.int64)
+    j = np.asarray(seed_j, dtype=np.int64)
+    order = np.lexsort((j, i - j))  # by diagonal, then along it
+    i, j = i[order], j[order]
+    head = np.ones(len(i), dtype=bool)
+    head[1:] = (i[1:] - j[1:] != i[:-1] - j[:-1]) | (j[1:] != j[:-1] + 1)
+    starts = np.flatnonzero(head)
+    lengths = np.diff(np.append(starts, len(i)))
+    hi, hj = i[starts], j[starts]
+    by_b = np.lexsort((hi, hj))
+    return hi[by_b].tolist(), hj[by_b].tolist(), lengths[by_b].tolist()
 
 
 def _extend(a: list[str], b: list[str], i: int, j: int, step: int) -> tuple[int, int, int]:
