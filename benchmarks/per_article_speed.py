@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/per_article_speed.py time [--repeat 3]
     .venv/bin/python benchmarks/per_article_speed.py dump OUT.json [--external]
     .venv/bin/python benchmarks/per_article_speed.py profile [--top 40]
+    .venv/bin/python benchmarks/per_article_speed.py compare OLD_SRC [--repeat 5]
 
 The fixed article set: the first 500 articles of the generated scale corpus
 (``generate.corpus(500)``, read through ingest as JSONL like ``run_all.py`` writes it), the
@@ -13,6 +14,9 @@ labelled sets in ../shared/data (read there, never copied into the repo).
 ``time`` reports ms/article of ``pipeline.per_article_stages`` and, measured in the same
 process on the same texts, a baseline (``text.sentences`` + ``\\w+`` tokenising); the
 ratio between them is what compares across runs on this shared machine.
+``compare`` loads another checkout's package (``git worktree add /tmp/old REV``, then
+``compare /tmp/old/src``) as ``storytrace_old`` and times old and new in turns in one
+process (CPU time, best of ``--repeat``), so the load of the machine hits both alike.
 """
 from __future__ import annotations
 
@@ -129,7 +133,7 @@ def _clear_caches() -> None:
     """Empty every lru_cache in storytrace, so a repeat does not reuse the last run's work
     (``analyze`` sees each article once). Loaded models stay loaded."""
     for name, mod in list(sys.modules.items()):
-        if name.startswith("storytrace.") and name != "storytrace.nlp":
+        if name.startswith(("storytrace.", "storytrace_old.")) and not name.endswith(".nlp"):
             for value in list(vars(mod).values()):
                 if callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()
@@ -164,6 +168,50 @@ def timing(repeat: int) -> dict:
     return rows
 
 
+def _load_old(src: str):
+    """The package under ``src/storytrace`` imported as ``storytrace_old`` (its imports
+    are relative, so it runs its own modules)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "storytrace_old", Path(src) / "storytrace" / "__init__.py",
+        submodule_search_locations=[str(Path(src) / "storytrace")])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["storytrace_old"] = module
+    spec.loader.exec_module(module)
+    importlib.import_module("storytrace_old.pipeline")
+    return sys.modules["storytrace_old.pipeline"]
+
+
+def compare(old_src: str, repeat: int) -> dict:
+    from storytrace import pipeline as new
+    from storytrace.settings import Settings
+
+    old = _load_old(old_src)
+    settings = Settings()
+    sets = fixed_articles()
+    warm = _warm_up_articles()
+    for impl in (old, new):
+        for a in warm:
+            impl.per_article_stages(a, settings)
+    rows = {}
+    for name, arts in sets.items():
+        best = {"old": float("inf"), "new": float("inf")}
+        for _ in range(repeat):
+            for label, impl in (("old", old), ("new", new)):
+                _clear_caches()
+                t0 = time.process_time()
+                for a in arts:
+                    impl.per_article_stages(a, settings)
+                best[label] = min(best[label], time.process_time() - t0)
+        rows[name] = {"articles": len(arts),
+                      "old_ms_per_article": round(1000 * best["old"] / len(arts), 3),
+                      "new_ms_per_article": round(1000 * best["new"] / len(arts), 3),
+                      "speed_up": round(best["old"] / best["new"], 2)}
+    print(json.dumps(rows, indent=1))
+    return rows
+
+
 def profile(top: int) -> None:
     from storytrace.settings import Settings
 
@@ -188,11 +236,16 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("out")
     d.add_argument("--external", action="store_true")
+    c = sub.add_parser("compare")
+    c.add_argument("old_src")
+    c.add_argument("--repeat", type=int, default=5)
     p = sub.add_parser("profile")
     p.add_argument("--top", type=int, default=40)
     args = ap.parse_args()
     if args.cmd == "time":
         timing(args.repeat)
+    elif args.cmd == "compare":
+        compare(args.old_src, args.repeat)
     elif args.cmd == "dump":
         dump(args.out, args.external)
     else:

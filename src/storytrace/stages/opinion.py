@@ -17,22 +17,30 @@ from .word_trie import trie_pattern
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|me|my|we|We|we’re|we're|we’ve|we've|"
                            r"our|Our|ours|us|let’s|let's|Let’s|Let's)\b")
-_EXHORT = re.compile(r"\b(?:must|should|ought to|need to|needs to|has to be|have to be|it is time|"
-                     r"it's time|it’s time|let us|let's|let’s)\b", re.I)
-_STRONG = re.compile(
-    r"\b(?:bitter pill|shameful|disgrace\w*|absurd\w*|ridiculous|outrageous|foolish\w*|na[iï]ve|"
-    r"sadly|unfortunately|of course|obviously|surely|frankly|undoubtedly|arguably|no doubt|"
-    r"appalling|scandalous|incompeten\w+|reckless\w*|unwise|folly|hypocri\w+|cynical\w*|"
-    r"pathetic|laughable|sham\b|betray\w*|make no mistake|the truth is|the real question|"
-    r"shocking|disastrous|catastrophic|deplorable|inexcusable|unforgivable|misguided|"
-    r"wrongheaded|idiotic|stupid\w*|nonsense|insane|remarkabl\w+|astonishing\w*|"
-    r"in (?:our|the) (?:long-term |best )?interest|can(?:no|')t afford|can’t afford|"
-    r"don't care|don’t care|doesn't care|doesn’t care|strategic necessity|ultimately)\b", re.I)
-_WEAK = re.compile(
-    r"\b(?:certainly|clearly|perhaps|maybe|probably|presumably|doubtless|it seems|seemingly|"
-    r"one wonders|might well|may well|could well|important|crucial|essential|worse|better|"
-    r"best|worst|terrible|great|good|bad|wrong|right thing|mistake|failure|tragic\w*|"
-    r"so-called|enough|deserve\w*|even|only)\b", re.I)
+# Literal alternatives as tries (same matches, see word_trie.py); the word-family ones
+# ("disgrace\w*") stay regexes: no literal starts like them, so one alternative at most
+# matches at any position and counts are unchanged.
+_EXHORT = re.compile(r"\b" + trie_pattern([
+    "must", "should", "ought to", "need to", "needs to", "has to be", "have to be", "it is time",
+    "it's time", "it’s time", "let us", "let's", "let’s"]) + r"\b", re.I)
+_STRONG = re.compile(r"\b(?:" + trie_pattern([
+    "bitter pill", "shameful", "ridiculous", "outrageous", "naive", "naïve", "sadly",
+    "unfortunately", "of course", "obviously", "surely", "frankly", "undoubtedly", "arguably",
+    "no doubt", "appalling", "scandalous", "unwise", "folly", "pathetic", "laughable", "sham",
+    "make no mistake", "the truth is", "the real question", "shocking", "disastrous",
+    "catastrophic", "deplorable", "inexcusable", "unforgivable", "misguided", "wrongheaded",
+    "idiotic", "nonsense", "insane", "in our interest", "in the interest",
+    "in our long-term interest", "in the long-term interest", "in our best interest",
+    "in the best interest", "cannot afford", "can't afford", "can’t afford", "don't care",
+    "don’t care", "doesn't care", "doesn’t care", "strategic necessity", "ultimately"])
+    + r"|disgrace\w*|absurd\w*|foolish\w*|incompeten\w+|reckless\w*|hypocri\w+|cynical\w*|"
+    r"betray\w*|stupid\w*|remarkabl\w+|astonishing\w*)\b", re.I)
+_WEAK = re.compile(r"\b(?:" + trie_pattern([
+    "certainly", "clearly", "perhaps", "maybe", "probably", "presumably", "doubtless", "it seems",
+    "seemingly", "one wonders", "might well", "may well", "could well", "important", "crucial",
+    "essential", "worse", "better", "best", "worst", "terrible", "great", "good", "bad", "wrong",
+    "right thing", "mistake", "failure", "so-called", "enough", "even", "only"])
+    + r"|tragic\w*|deserve\w*)\b", re.I)
 _YOU = re.compile(r"\b(?:when|if) you\b|\byou (?:realize|realise|know|see|have to)\b", re.I)
 _ATTRIBUTED = re.compile(r"\b" + trie_pattern(CUE_WORDS | {
     "according to", "reported", "reporting", "reportedly", "it was reported", "quoted as saying",
