@@ -184,12 +184,11 @@ def align_tokens(ta: Tokens, tb: Tokens, settings: Settings) -> list[ReusedPassa
     for c, chain in enumerate(chains):
         # Words of b under the chain's seeds: a chain's j strictly increase, so each seed
         # adds min(n, distance to the next seed) new words (1 inside a run).
-        matched = n
-        for k, (_, j, length) in enumerate(chain):
-            matched += length - 1
-            if k:
-                step = j - prev_end
-                matched += step if step < n else n
+        matched = n + chain[0][2] - 1
+        prev_end = chain[0][1] + chain[0][2] - 1  # last seed of the previous run, in b
+        for _, j, length in chain[1:]:
+            step = j - prev_end
+            matched += (step if step < n else n) + length - 1
             prev_end = j + length - 1
         if matched < settings.reuse_min_words:
             continue
