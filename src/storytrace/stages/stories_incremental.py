@@ -50,8 +50,12 @@ def stories_for_store(store, articles: list[Article], duplicates: dict[str, Dupl
     analysis and ``settings.story_incremental`` is on. ``touched``: article ids whose
     analysed text changed in this run (boilerplate)."""
     from ..store.story_state import load_story_state
+    from .story_features import names
 
-    return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched))
+    try:
+        return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched))
+    finally:
+        names.cache_clear()  # kept while the stage reads names for features and labels only
 
 
 def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], stored,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from ..model import Article
 
@@ -39,7 +40,8 @@ def title_and_text(article: Article) -> str:
     return f"{title}\n{title}\n{article.analysis_text}"
 
 
-def names(text: str) -> list[str]:
+@lru_cache(maxsize=20_000)  # the stories stage reads each text's names for features and labels
+def names(text: str) -> tuple[str, ...]:
     """Lower-cased proper names in ``text``: "Colonel Ryan Dillon", "Raqqa", "BBC"."""
     out: list[str] = []
     run: list[str] = []
@@ -77,7 +79,7 @@ def names(text: str) -> list[str]:
             run = [low]
             run_end = m.end()
     flush()
-    return [n for n in out if n]
+    return tuple(n for n in out if n)
 
 
 def day_number(article: Article) -> int | None:
