@@ -197,19 +197,23 @@ def _story_stages(run, analysis: Analysis, by_id: dict[str, Article], duplicates
     from .engine import balanced_batches, run_story_chunk
 
     duplicate_of = {k: v.of for k, v in duplicates.items()}
-    tasks = []
-    for story in analysis.stories:
+    stories = analysis.stories
+
+    def task(story) -> dict:
         members = [by_id[a] for a in story.articles]
-        tasks.append({"story": story.id, "articles": members,
-                      "duplicate_of": {a.id: duplicate_of[a.id] for a in members if a.id in duplicate_of},
-                      "quotes": quotes_by_story.get(story.id, []),
-                      "claims": claims_by_story.get(story.id, [])})
-    costs = [len(t["articles"]) ** 2 + len(t["quotes"]) + len(t["claims"]) for t in tasks]
+        # popped: once a task is done nothing here holds its inputs (a pool returns copies)
+        return {"story": story.id, "articles": members,
+                "duplicate_of": {a.id: duplicate_of[a.id] for a in members if a.id in duplicate_of},
+                "quotes": quotes_by_story.pop(story.id, []), "claims": claims_by_story.pop(story.id, [])}
+
+    costs = [len(s.articles) ** 2 + len(quotes_by_story.get(s.id, ())) + len(claims_by_story.get(s.id, ()))
+             for s in stories]
     batches = balanced_batches(costs, 4 * max(1, getattr(run, "slots", 1)), STORIES_PER_TASK)
-    size = len(analysis.articles)
-    done = run.map_tasks(run_story_chunk, [[tasks[i] for i in b] for b in batches], settings, size,
+    payloads = [[task(stories[i]) for i in b] for b in batches]
+    done = run.map_tasks(run_story_chunk, payloads, settings, len(analysis.articles),
                          "stories: provenance, quotes, claims", progress)
-    results: list = [None] * len(tasks)
+    del payloads
+    results: list = [None] * len(stories)
     for batch, outs in zip(batches, done):
         for i, out in zip(batch, outs):
             results[i] = out

@@ -32,7 +32,9 @@ class LocalEngine:
 
     def map_tasks(self, fn, tasks: list, settings, size: int, label: str = "", progress=None) -> list:
         """``fn(task, settings)`` for every task, results in task order. ``size`` is the
-        number of articles behind the tasks: small inputs stay in this process."""
+        number of articles behind the tasks: small inputs stay in this process. ``tasks``
+        is consumed: each entry is dropped when its result arrives, so a caller that keeps
+        no other reference never holds every input and every result at once."""
         out = []
         if progress:
             progress(label, 0, len(tasks))
@@ -42,6 +44,7 @@ class LocalEngine:
             results = self._pool().map(fn, tasks, [settings] * len(tasks))
         for i, part in enumerate(results):
             out.append(part)
+            tasks[i] = None
             if progress:
                 progress(label, i + 1, len(tasks))
         return out

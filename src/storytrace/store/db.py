@@ -190,7 +190,8 @@ class Store:
 
     # -- analysis results --
     def write_analysis(self, analysis: Analysis) -> None:
-        """Replace all analysis tables with this analysis, in one transaction."""
+        """Replace all analysis tables with this analysis, in one transaction (rows are
+        generated as SQLite takes them, never all built at once)."""
         story_of = {a.id: a.story for a in analysis.articles}
         published = {a.id: a.published for a in analysis.articles}
         with self.conn:
@@ -198,8 +199,8 @@ class Store:
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.executemany(
                 "UPDATE articles SET story_id=?, duplicate_of=?, opinion_spans=? WHERE id=?",
-                [(a.story, a.duplicate_of, _dumps([list(s) for s in a.opinion_spans]), a.id)
-                 for a in analysis.articles])
+                ((a.story, a.duplicate_of, _dumps([list(s) for s in a.opinion_spans]), a.id)
+                 for a in analysis.articles))
             for s in analysis.stories:
                 dates = sorted(d for d in (published.get(i) for i in s.articles) if d)
                 self.conn.execute(
@@ -211,25 +212,25 @@ class Store:
             self.conn.executemany(
                 "INSERT INTO links(story_id, from_article, to_article, to_source, kind, cue, passages, data) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                [(story_of.get(link.from_), link.from_, link.to, link.to_source, link.kind, link.cue,
+                ((story_of.get(link.from_), link.from_, link.to, link.to_source, link.kind, link.cue,
                   _dumps([p.to_dict() for p in link.passages]), _dumps(link.extra))
-                 for link in analysis.links])
+                 for link in analysis.links))
             self.conn.executemany(
                 "INSERT INTO quotes(id, article_id, story_id, text, span_start, span_end, speaker, "
                 "quote_group, data) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(q.id, q.article, story_of.get(q.article), q.text, q.span[0], q.span[1], q.speaker,
-                  q.group, _dumps(q.extra)) for q in analysis.quotes])
+                ((q.id, q.article, story_of.get(q.article), q.text, q.span[0], q.span[1], q.speaker,
+                  q.group, _dumps(q.extra)) for q in analysis.quotes))
             self.conn.executemany(
                 "INSERT INTO claims(id, article_id, story_id, text, span_start, span_end, low, high, "
                 "unit, subject, attributed_to, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(c.id, c.article, story_of.get(c.article), c.text, c.span[0], c.span[1], c.low,
+                ((c.id, c.article, story_of.get(c.article), c.text, c.span[0], c.span[1], c.low,
                   c.high, c.unit, c.subject, c.attributed_to, _dumps(c.extra))
-                 for c in analysis.claims])
+                 for c in analysis.claims))
             self.conn.executemany(
                 "INSERT INTO claim_groups(id, story_id, subject, claims, verdict, explanation, "
                 "independent_origins, data) VALUES (?,?,?,?,?,?,?,?)",
-                [(g.id, g.story, g.subject, _dumps(g.claims), g.verdict, g.explanation,
-                  g.independent_origins, _dumps(g.extra)) for g in analysis.claim_groups])
+                ((g.id, g.story, g.subject, _dumps(g.claims), g.verdict, g.explanation,
+                  g.independent_origins, _dumps(g.extra)) for g in analysis.claim_groups))
 
     # -- search --
     def search(self, query: str, limit: int = 50) -> list[str]:
