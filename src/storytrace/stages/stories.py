@@ -127,10 +127,6 @@ def _tfidf(docs, vectorizer):
         return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
 
 
-def similarity_matrices(reps: list[Article], settings: Settings):
-    """Sparse cosine similarity on words+names (``content``) and the time damping inputs."""
-    words, ents, days, years = story_vectors(reps)
-    return content_similarity(words, ents, words, ents, settings), days, years
 
 
 def story_vectors(reps: list[Article]):
@@ -154,6 +150,53 @@ def content_similarity(words_a, ents_a, words_b, ents_b, settings: Settings):
     return ((1 - w) * (words_a @ words_b.T) + w * (ents_a @ ents_b.T)).tocsr()
 
 
+class Similarity:
+    """Content similarity among the rows of (words, names), never held whole.
+
+    News of one kind shares everyday words, so nearly every pair of articles has some
+    similarity: the full product of 10,000 articles held ~1e8 entries (~3 GB). Clustering
+    needs only the pairs at the threshold (computed a chunk of rows at a time) and the
+    dense similarity inside one block; each entry is computed exactly as in the full
+    product (same rows, same summation order)."""
+
+    ROWS_PER_CHUNK = 2000
+
+    def __init__(self, words, ents, settings: Settings):
+        self.words, self.ents, self.settings = words, ents, settings
+        self.n = words.shape[0]
+
+    def blocks(self, threshold: float) -> list[np.ndarray]:
+        """Connected components of the pairs at ``threshold`` or above, sorted by first
+        member. Found a chunk of rows at a time, carrying only each article's component
+        forward, so the pairs are never all held (one kind of news: ~all 4e7 of 10k)."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        root = np.arange(self.n, dtype=np.int64)  # each article's component, by its first member
+        for start in range(0, self.n, self.ROWS_PER_CHUNK):
+            stop = min(self.n, start + self.ROWS_PER_CHUNK)
+            chunk = content_similarity(self.words[start:stop], self.ents[start:stop],
+                                       self.words, self.ents, self.settings).tocoo()
+            keep = (chunk.row + start < chunk.col) & (chunk.data >= threshold)
+            ri = np.concatenate([chunk.row[keep].astype(np.int64) + start, np.arange(self.n)])
+            ci = np.concatenate([chunk.col[keep].astype(np.int64), root])
+            del chunk, keep
+            graph = coo_matrix((np.ones(len(ri), dtype=np.int8), (ri, ci)), shape=(self.n, self.n))
+            _, comp = connected_components(graph, directed=False)
+            first = np.full(comp.max() + 1, self.n, dtype=np.int64)
+            np.minimum.at(first, comp, np.arange(self.n))
+            root = first[comp]
+        groups: dict[int, list[int]] = defaultdict(list)
+        for idx, r in enumerate(root.tolist()):
+            groups[r].append(idx)
+        return sorted((np.array(g) for g in groups.values()), key=lambda g: int(g[0]))
+
+    def block(self, part: np.ndarray) -> np.ndarray:
+        """The dense similarity among the rows ``part``."""
+        w, e = self.words[part], self.ents[part]
+        return content_similarity(w, e, w, e, self.settings).toarray().astype(np.float64)
+
+
 def _identity(x):
     return x
 
@@ -175,22 +218,19 @@ def cluster_representatives(reps: list[Article], settings: Settings):
     n = len(reps)
     if n == 1:
         return [0], []
-    content, days, years = similarity_matrices(reps, settings)
-    return cluster_similarity(content, days, years, settings)
+    words, ents, days, years = story_vectors(reps)
+    return cluster_similarity(Similarity(words, ents, settings), days, years, settings)
 
 
-def cluster_similarity(content, days: np.ndarray, years: np.ndarray, settings: Settings):
-    """Labels and related label pairs from a square content similarity over representatives
-    in precedence order (the time damping is applied here)."""
-    n = content.shape[0]
+def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarray, settings: Settings):
+    """Labels and related label pairs from the content similarity of representatives in
+    precedence order (the time damping is applied here)."""
+    n = similarity.n
     if n == 1:
         return [0], []
     thr = settings.story_threshold
-    coo = content.tocoo()
-    keep = (coo.row < coo.col) & (coo.data >= thr)
-    ri, ci = coo.row[keep], coo.col[keep]
     # Blocks on undamped similarity: they hold every story and every related pair.
-    blocks = _components(n, ri, ci)
+    blocks = similarity.blocks(thr)
     labels = np.full(n, -1, dtype=np.int64)
     related: set[tuple[int, int]] = set()
     next_label = 0
@@ -200,7 +240,7 @@ def cluster_similarity(content, days: np.ndarray, years: np.ndarray, settings: S
             next_label += 1
             continue
         for part in _split(block, settings.story_max_block):
-            sub = content[part][:, part].toarray().astype(np.float64)
+            sub = similarity.block(part)
             ii, jj = np.triu_indices(len(part), 1)
             damped = sub.copy()
             damped[ii, jj] *= time_factor(days, years, part[ii], part[jj], settings)
@@ -211,18 +251,6 @@ def cluster_similarity(content, days: np.ndarray, years: np.ndarray, settings: S
             next_label = int(local_labels.max()) + 1
             related |= _related_pairs(sub, local_labels, thr)
     return labels.tolist(), sorted(related)
-
-
-def _components(n: int, ri: np.ndarray, ci: np.ndarray) -> list[np.ndarray]:
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for idx, c in enumerate(comp):
-        groups[int(c)].append(idx)
-    return sorted((np.array(g) for g in groups.values()), key=lambda g: int(g[0]))
 
 
 def _split(block: np.ndarray, size: int) -> list[np.ndarray]:

@@ -30,7 +30,7 @@ import numpy as np
 from ..model import Article, Story
 from ..settings import Settings
 from .dedupe import Duplicate
-from .stories import (_precedence, _root, build_stories, cluster_similarity, content_similarity,
+from .stories import (Similarity, _precedence, _root, build_stories, cluster_similarity, content_similarity,
                       group_stories, representatives, story_vectors, time_factor)
 
 # A stored story is a candidate for a new article at this share of the story threshold:
@@ -104,8 +104,7 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     # Re-cluster the neighbourhood with the full run's rules, on the full run's features.
     idx = np.array(part)
     w_part, e_part = words[idx], ents[idx]
-    sub_labels, _ = cluster_similarity(
-        content_similarity(w_part, e_part, w_part, e_part, settings), days[idx], years[idx], settings)
+    sub_labels, _ = cluster_similarity(Similarity(w_part, e_part, settings), days[idx], years[idx], settings)
     kept = [sid for sid in clean if sid not in redo]
     labels: list = [None] * n
     for i, lab in zip(part, sub_labels):
