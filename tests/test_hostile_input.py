@@ -108,6 +108,8 @@ def test_hostile_input(case, tmp_path):
     result = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert len(result["articles"]) == len(texts)
     assert span_problems(result) == []
+    if case.result_check:
+        assert case.result_check(result)
     assert all(str(inputs_dir) in line for line in printed)
     assert no_secret_in(work)
     assert all(SECRET not in t for t in texts)
