@@ -27,9 +27,8 @@ from quality import ari, bcubed, to_article  # noqa: E402
 
 from storytrace.ids import content_hash  # noqa: E402
 from storytrace.model import Analysis, Article  # noqa: E402
+from storytrace.pipeline import prepare_articles  # noqa: E402
 from storytrace.settings import Settings  # noqa: E402
-from storytrace.stages.boilerplate import learn_boilerplate  # noqa: E402
-from storytrace.stages.dedupe import find_duplicates  # noqa: E402
 from storytrace.stages.stories_incremental import stories_for_store  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 
@@ -48,26 +47,9 @@ def ingest(store: Store, arts: list[Article]) -> None:
     store.finish_run(run, "ok")
 
 
-def prepare(store: Store, settings: Settings):
-    """The pipeline's steps before the story stage: boilerplate, duplicates."""
-    arts = list(store.iter_articles())
-    learned = learn_boilerplate(arts)
-    changed = {a.id: learned[a.id] for a in arts if learned[a.id] != list(a.boilerplate_spans)}
-    if changed:
-        store.update_boilerplate(changed)
-        for a in arts:
-            if a.id in changed:
-                a.boilerplate_spans = changed[a.id]
-                a.__dict__.pop("_analysis_text", None)
-    dups = find_duplicates(arts, settings)
-    for a in arts:
-        a.duplicate_of = dups[a.id].of if a.id in dups else None
-    return arts, dups, changed
-
-
 def story_pass(store: Store, settings: Settings):
     run = store.begin_run("analyze", [])
-    arts, dups, changed = prepare(store, settings)
+    arts, dups, changed = prepare_articles(store, settings)
     grouping = stories_for_store(store, arts, dups, settings, touched=changed)
     write(store, arts, grouping)
     store.finish_run(run, "ok")
@@ -131,7 +113,7 @@ def speed(size: int, add: int, tmp: Path) -> None:
         story_pass(store, settings)
         first = time.perf_counter() - t0
         ingest(store, arts[-add:])
-        prepared = prepare(store, settings)
+        prepared = prepare_articles(store, settings)
         t0 = time.perf_counter()
         inc = stories_for_store(store, *prepared[:2], settings, touched=prepared[2])
         t_inc = time.perf_counter() - t0

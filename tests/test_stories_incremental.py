@@ -14,9 +14,8 @@ import pytest
 
 from storytrace.ids import content_hash
 from storytrace.model import Analysis, Article
+from storytrace.pipeline import prepare_articles
 from storytrace.settings import Settings
-from storytrace.stages.boilerplate import learn_boilerplate
-from storytrace.stages.dedupe import find_duplicates
 from storytrace.stages.stories_incremental import stories_for_store
 from storytrace.store import Store
 
@@ -41,18 +40,7 @@ def story_pass(store: Store, settings: Settings | None = None):
     """The pipeline's steps up to stories, then the store write, as one analyze run."""
     settings = settings or Settings()
     run = store.begin_run("analyze", [])
-    arts = list(store.iter_articles())
-    learned = learn_boilerplate(arts)
-    changed = {a.id: learned[a.id] for a in arts if learned[a.id] != list(a.boilerplate_spans)}
-    if changed:
-        store.update_boilerplate(changed)
-        for a in arts:
-            if a.id in changed:
-                a.boilerplate_spans = changed[a.id]
-                a.__dict__.pop("_analysis_text", None)
-    dups = find_duplicates(arts, settings)
-    for a in arts:
-        a.duplicate_of = dups[a.id].of if a.id in dups else None
+    arts, dups, changed = prepare_articles(store, settings)
     grouping = stories_for_store(store, arts, dups, settings, touched=changed)
     of = {aid: s.id for s in grouping.stories for aid in s.articles}
     for a in arts:

@@ -60,26 +60,9 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
                   scheduler: str | None = None, progress: Progress | None = None) -> Analysis:
     """Run every stage over all articles in the store (results are not written here)."""
     from .engine import get_engine
-    from .stages.boilerplate import learn_boilerplate
-    from .stages.dedupe import find_duplicates
     from .stages.stories_incremental import stories_for_store
 
-    articles = list(store.iter_articles())
-    _tick(progress, "boilerplate", 0, len(articles))
-    learned = learn_boilerplate(articles)
-    changed = {a.id: learned[a.id] for a in articles if learned[a.id] != list(a.boilerplate_spans)}
-    if changed:
-        store.update_boilerplate(changed)
-        for a in articles:
-            if a.id in changed:
-                a.boilerplate_spans = changed[a.id]
-                a.__dict__.pop("_analysis_text", None)
-
-    _tick(progress, "duplicates", 0, len(articles))
-    duplicates = find_duplicates(articles, settings)
-    for a in articles:
-        dup = duplicates.get(a.id)
-        a.duplicate_of = dup.of if dup else None
+    articles, duplicates, changed = prepare_articles(store, settings, progress)
 
     _tick(progress, "stories", 0, len(articles))
     stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
@@ -107,6 +90,31 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         del per_article
         _story_stages(run, analysis, by_id, duplicates, quotes_by_story, claims_by_story, settings, progress)
     return analysis
+
+
+def prepare_articles(store: Store, settings: Settings, progress: Progress | None = None):
+    """The store's articles with learned boilerplate (written back) and duplicates marked:
+    (articles, duplicates, {article id: boilerplate spans that changed in this run})."""
+    from .stages.boilerplate import learn_boilerplate
+    from .stages.dedupe import find_duplicates
+
+    articles = list(store.iter_articles())
+    _tick(progress, "boilerplate", 0, len(articles))
+    learned = learn_boilerplate(articles)
+    changed = {a.id: learned[a.id] for a in articles if learned[a.id] != list(a.boilerplate_spans)}
+    if changed:
+        store.update_boilerplate(changed)
+        for a in articles:
+            if a.id in changed:
+                a.boilerplate_spans = changed[a.id]
+                a.__dict__.pop("_analysis_text", None)
+
+    _tick(progress, "duplicates", 0, len(articles))
+    duplicates = find_duplicates(articles, settings)
+    for a in articles:
+        dup = duplicates.get(a.id)
+        a.duplicate_of = dup.of if dup else None
+    return articles, duplicates, changed
 
 
 def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, list[str]]]:
