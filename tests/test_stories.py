@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storytrace.model import Article
 from storytrace.settings import Settings
 from storytrace.stages.dedupe import find_duplicates
-from storytrace.stages.stories import group_stories
+from storytrace.stages.stories import Similarity, bisect, group_stories, story_vectors
 from storytrace.stages.story_features import names
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -207,5 +208,48 @@ def test_one_event_told_from_many_angles_is_not_split():
               "Military helicopters flew the badly injured to hospitals in the capital."]
     arts = undated([quake(f"one-{k}", "Arvensk", "Tolmar", "02-11", "6.4", "Governor Ilse Marroq",
                           38 + k, f"Outlet {k}", angle) for k, angle in enumerate(angles)])
+    stories = group_stories(arts, {}, {}, Settings())
+    assert len(stories) == 1
+
+
+def seismic_roundup():
+    """An odd article that touches both quakes' region and vocabulary but reports neither."""
+    text = ("Seismologists at the Velorian seismic institute reviewed a year of earthquakes. "
+            "Tremors shook Tolmar and Suvra provinces, and aftershocks are still recorded weekly. "
+            "The institute asked the government for more sensors and a new warning network, "
+            "and said building codes in older towns are rarely enforced.")
+    return Article(id="roundup", title="A year of quakes: seismologists ask for sensors", text=text,
+                   source="Science Weekly")
+
+
+def test_odd_article_does_not_hide_two_near_miss_events():
+    # Bisecting the merged story first cuts off the roundup alone; set aside, the two quakes split.
+    arts = undated(first_quake() + second_quake() + [third_pelleck_report()]) + [seismic_roundup()]
+    merged = group_stories(arts, {}, {}, Settings(story_split_set_aside=0))
+    assert len(merged) == 1
+    stories = group_stories(arts, {}, {}, Settings())
+    groups = sorted(sorted(a for a in s.articles if a != "roundup") for s in stories)
+    assert groups == [["q1-a", "q1-b", "q1-c"], ["q2-a", "q2-b", "q2-c"]]
+    assert len(stories) == 2  # the roundup joins one of the two events, not a story of its own
+
+
+def test_one_event_with_an_odd_article_is_not_split():
+    # Two angles of one quake (rescue at a school, the dam) and the roundup: the roundup is
+    # cut off first; set aside, the rest bisects into the two angles, too alike to be cut.
+    angles = ["Volunteers with rescue dogs searched the rubble of the collapsed school for survivors.",
+              "Rescue dogs and volunteers dug through rubble at the school, where two children were found alive.",
+              "At the collapsed school, volunteers and rescue dogs kept searching the rubble after dark.",
+              "Engineers inspected the Tolmar dam and its spillway gate, which jammed during the quake.",
+              "The spillway gate of the Tolmar dam jammed, and engineers opened it by hand overnight.",
+              "Engineers said the Tolmar dam held, although its spillway gate had to be forced open."]
+    arts = undated([quake(f"one-{k}", "Arvensk", "Tolmar", "02-11", "6.4", "Governor Ilse Marroq",
+                          38 + k, f"Outlet {k}", angle) for k, angle in enumerate(angles)])
+    arts.append(seismic_roundup())
+    words, ents, _, _ = story_vectors(arts)
+    sim = Similarity(words, ents, Settings()).block(np.arange(len(arts)))
+    assert bisect(sim, 3, set_aside=0) is None
+    rescue, dam = bisect(sim, 3, set_aside=1)
+    assert [arts[i].id for i in rescue] == ["one-0", "one-1", "one-2"]
+    assert [arts[i].id for i in dam] == ["one-3", "one-4", "one-5", "roundup"]
     stories = group_stories(arts, {}, {}, Settings())
     assert len(stories) == 1

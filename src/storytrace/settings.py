@@ -53,8 +53,9 @@ class Settings:
     fetch_timeout: float = 20.0  # seconds per URL, connection and every redirect included
     fetch_max_redirects: int = 5  # redirects followed; each new address is vetted again
     # -- stories: near-miss split (issue 3 follow-up, stages/stories.py) --
-    story_split_ratio: float = 0.75  # split a story whose two halves' cross similarity < this x their cohesion
+    story_split_ratio: float = 0.70  # split a story whose two halves' cross similarity < this x their cohesion
     story_split_min_size: int = 3  # articles each half needs before a story is split in two
+    story_split_set_aside: int = 1  # times a bisection that only cuts off a few odd articles is retried without them
     # -- stories: incremental update (issue 3, stages/stories_incremental.py) --
     story_incremental: bool = True  # re-cluster only new articles' neighbourhood; False: everything
 

@@ -278,12 +278,11 @@ def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -
 
     Two earthquakes in one country share every topic word, so average linkage over the
     whole block may join them; but each event's articles are far more alike among
-    themselves than across. A story is cut in two (its average-linkage bisection) when the
-    halves' mean cross similarity is below ``story_split_ratio`` x the cohesion (mean
-    within similarity) of the looser half; halves are tried again, recursively.
+    themselves than across. A story is cut in two (its average-linkage bisection, see
+    :func:`bisect`) when the halves' mean cross similarity is below ``story_split_ratio`` x
+    the cohesion (mean within similarity) of the looser half; halves are tried again,
+    recursively.
     """
-    from sklearn.cluster import AgglomerativeClustering
-
     ratio, least = settings.story_split_ratio, settings.story_split_min_size
     out = labels.copy()
     next_label = int(labels.max()) + 1
@@ -292,14 +291,10 @@ def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -
         members = todo.pop()
         if len(members) < 2 * least:
             continue
-        sub = sim[np.ix_(members, members)]
-        dist = np.clip(1.0 - sub, 0.0, None)
-        np.fill_diagonal(dist, 0.0)
-        half = AgglomerativeClustering(n_clusters=2, metric="precomputed",
-                                       linkage="average").fit_predict(dist)
-        a, b = members[half == half[0]], members[half != half[0]]  # a holds the earliest
-        if min(len(a), len(b)) < least:
+        halves = bisect(sim[np.ix_(members, members)], least, settings.story_split_set_aside)
+        if halves is None:
             continue
+        a, b = members[halves[0]], members[halves[1]]  # a holds the earliest
         cross = sim[np.ix_(a, b)].mean()
         if cross < ratio * min(_cohesion(sim, a), _cohesion(sim, b)):
             out[b] = next_label
@@ -308,6 +303,41 @@ def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -
     # Renumber by first member so labels stay in article order.
     order: dict[int, int] = {}
     return np.array([order.setdefault(int(r), len(order)) for r in out], dtype=np.int64)
+
+
+def bisect(sim: np.ndarray, least: int, set_aside: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two halves (positions in ``sim``) of at least ``least`` members each, or None.
+
+    Average linkage cut in two often only cuts off one odd article (a roundup, a short
+    wire note), which hides the two events behind it. Such a half smaller than ``least``
+    is set aside and the rest bisected again (up to ``set_aside`` times); the set-aside
+    articles then join the half they are more alike on average. The first half holds
+    position 0."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    rest = np.arange(len(sim))
+    aside: list[int] = []
+    for attempt in range(set_aside + 1):
+        if len(rest) < 2 * least:
+            return None
+        dist = np.clip(1.0 - sim[np.ix_(rest, rest)], 0.0, None)
+        np.fill_diagonal(dist, 0.0)
+        half = AgglomerativeClustering(n_clusters=2, metric="precomputed",
+                                       linkage="average").fit_predict(dist)
+        a, b = rest[half == half[0]], rest[half != half[0]]
+        if min(len(a), len(b)) >= least:
+            break
+        small, rest = (a, b) if len(a) < len(b) else (b, a)
+        aside += small.tolist()
+    else:
+        return None
+    for k in sorted(aside):
+        if sim[k, a].mean() >= sim[k, b].mean():
+            a = np.append(a, k)
+        else:
+            b = np.append(b, k)
+    a, b = np.sort(a), np.sort(b)
+    return (a, b) if a[0] < b[0] else (b, a)
 
 
 def _cohesion(sim: np.ndarray, members: np.ndarray) -> float:
