@@ -57,3 +57,17 @@ def test_demo_served_like_written(demo_out):
         assert biggest.title in html.replace("&#39;", "'").replace("&amp;", "&")
         for a in biggest.articles:
             assert client.get(f"/articles/{a}").status_code == 200
+
+
+def test_dossiers_rendered_by_forked_workers_are_the_same_files(demo_out, tmp_path):
+    from storytrace.report import write_reports
+
+    out, analysis = demo_out
+    assert len(analysis.stories) >= 3  # enough stories for the workers to share
+    write_reports(analysis, tmp_path / "one", workers=1)
+    write_reports(analysis, tmp_path / "two", workers=2)
+    for name in ("one", "two"):
+        got = {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+        want = {p.relative_to(out): p.read_bytes() for p in (out / "stories").rglob("*") if p.is_file()}
+        want[out.joinpath("index.html").relative_to(out)] = (out / "index.html").read_bytes()
+        assert got == want, name

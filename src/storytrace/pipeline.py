@@ -47,12 +47,20 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
             analysis.extra["ingest"] = {"files": report.files, "records": report.records,
                                         "added": report.added, "changed": report.changed,
                                         "unchanged": report.unchanged, "errors": len(report.errors)}
-            store.write_analysis(analysis)
+            # The dossiers render in forked workers while this process writes the store.
+            reports = _report_writer(analysis, Path(out), engine, workers) if out is not None else None
+            try:
+                store.write_analysis(analysis)
+            except BaseException:
+                if reports:
+                    reports.cancel()
+                raise
             status = "errors" if report.errors else "ok"
         finally:
             store.finish_run(run_id, status)
     if out is not None:
-        write_outputs(analysis, Path(out))
+        write_json_atomic(Path(out) / "analysis.json", analysis)
+        reports.finish()
     return analysis
 
 
@@ -282,13 +290,26 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
         progress(stage, done, total)
 
 
-def write_outputs(analysis: Analysis, out: Path) -> Path:
+def write_outputs(analysis: Analysis, out: Path, workers: int = 1) -> Path:
     """analysis.json and the dossiers; returns the index.html path."""
     from .report import write_reports
 
     out.mkdir(parents=True, exist_ok=True)
     write_json_atomic(out / "analysis.json", analysis)
-    return write_reports(analysis, out)
+    return write_reports(analysis, out, workers=workers)
+
+
+def _report_writer(analysis: Analysis, out: Path, engine: str, workers: int | None):
+    """Dossier rendering, started: on this machine's cores (the local engine's worker
+    count), whatever engine ran the stages, since the output folder is local."""
+    from .engine.local import MIN_ARTICLES_FOR_POOL
+    from .report import ReportWriter
+
+    out.mkdir(parents=True, exist_ok=True)
+    cores = workers if engine == "local" and workers is not None else (os.cpu_count() or 1)
+    if len(analysis.articles) < MIN_ARTICLES_FOR_POOL:
+        cores = 1  # a fork costs more than a few stories take to render
+    return ReportWriter(analysis, out, workers=cores)
 
 
 def _dumps(value) -> str:

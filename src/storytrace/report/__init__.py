@@ -11,6 +11,8 @@ Layout of ``DIR``::
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,34 +22,105 @@ from .markdown import render_markdown
 
 STORIES_PER_INDEX_PAGE = 500
 
-__all__ = ["write_reports", "story_dossier", "render_story", "render_markdown", "Limits", "story_slug"]
+__all__ = ["write_reports", "ReportWriter", "story_dossier", "render_story", "render_markdown", "Limits", "story_slug"]
 
 
-def write_reports(analysis: Any, out_dir: str | Path, limits: Limits = Limits()) -> Path:
-    """Write every story's dossier and the index under ``out_dir``; return index.html's path."""
-    out = Path(out_dir)
-    (out / "stories").mkdir(parents=True, exist_ok=True)
-    articles = {get(a, "id"): a for a in get(analysis, "articles", [])}
-    links_of = links_by_article(get(analysis, "links", []))
-    rows = []
-    parts = split_by_story(analysis)
-    for story in sorted(get(analysis, "stories", []), key=lambda s: (-len(get(s, "articles", [])), get(s, "id", ""))):
-        d = story_dossier(parts.get(get(story, "id"), {}), story, limits)
-        folder = out / "stories" / story_slug(d["id"])
+def write_reports(analysis: Any, out_dir: str | Path, limits: Limits = Limits(), workers: int = 1) -> Path:
+    """Write every story's dossier and the index under ``out_dir``; return index.html's path.
+
+    With ``workers`` > 1 the stories are rendered by that many forked processes."""
+    return ReportWriter(analysis, out_dir, limits, workers).finish()
+
+
+class ReportWriter:
+    """Renders the stories' files, in forked worker processes when asked, while the caller
+    goes on (the pipeline writes the store meanwhile); ``finish()`` waits and writes the index.
+
+    Forking lets the workers read the analysis from memory instead of receiving it pickled:
+    at 10k articles that would be hundreds of MB."""
+
+    def __init__(self, analysis: Any, out_dir: str | Path, limits: Limits = Limits(), workers: int = 1):
+        self.job = _StoryJob(analysis, Path(out_dir), limits)
+        self.pool = None
+        self.pending: list = []
+        n = len(self.job.stories)
+        if workers > 1 and n > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _JOB
+            _JOB = self.job  # read by the forked workers (_render_range)
+            self.pool = ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"))
+            self.pending = [self.pool.submit(_render_range, r) for r in self.job.ranges(workers)]
+
+    def finish(self) -> Path:
+        try:
+            if self.pool is None:
+                rows = [self.job.render(i) for i in range(len(self.job.stories))]
+            else:
+                rows = [row for future in self.pending for row in future.result()]
+        finally:
+            self.cancel()
+        out = self.job.out
+        pages = max(1, -(-len(rows) // STORIES_PER_INDEX_PAGE))
+        for page in range(1, pages + 1):
+            chunk = rows[(page - 1) * STORIES_PER_INDEX_PAGE: page * STORIES_PER_INDEX_PAGE]
+            name = "index.html" if page == 1 else f"index-{page}.html"
+            write_text_atomic(out / name, render_index(chunk, page, pages, len(rows)))
+        return out / "index.html"
+
+    def cancel(self) -> None:
+        global _JOB
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+            _JOB = None
+
+
+class _StoryJob:
+    """Everything one story's files need, bucketed once for all stories."""
+
+    def __init__(self, analysis: Any, out: Path, limits: Limits):
+        self.out, self.limits = out, limits
+        (out / "stories").mkdir(parents=True, exist_ok=True)
+        self.articles = {get(a, "id"): a for a in get(analysis, "articles", [])}
+        self.links_of = links_by_article(get(analysis, "links", []))
+        self.parts = split_by_story(analysis)
+        self.stories = sorted(get(analysis, "stories", []),
+                              key=lambda s: (-len(get(s, "articles", [])), get(s, "id", "")))
+
+    def ranges(self, workers: int) -> list[tuple[int, int]]:
+        """Runs of consecutive stories holding about 1/(8 x workers) of the articles each
+        (biggest stories first), so the workers finish at about the same time."""
+        sizes = [len(get(s, "articles", [])) for s in self.stories]
+        target = max(1, sum(sizes) // (8 * workers))
+        out, start, held = [], 0, 0
+        for i, size in enumerate(sizes):
+            held += size
+            if held >= target:
+                out.append((start, i + 1))
+                start, held = i + 1, 0
+        if start < len(sizes):
+            out.append((start, len(sizes)))
+        return out
+
+    def render(self, i: int) -> dict:
+        """Write story ``i``'s files; return its row for the index."""
+        story = self.stories[i]
+        d = story_dossier(self.parts.get(get(story, "id"), {}), story, self.limits)
+        folder = self.out / "stories" / story_slug(d["id"])
         folder.mkdir(parents=True, exist_ok=True)
-        write_story_files(folder, d, links_of, articles, limits)
+        write_story_files(folder, d, self.links_of, self.articles, self.limits)
         verdicts = [g["verdict"] for g in d["claim_groups"]]
-        rows.append({"id": d["id"], "title": d["title"], "href": f"stories/{story_slug(d['id'])}/index.html",
-                     "articles": d["counts"]["articles"], "outlets": d["counts"]["outlets"],
-                     "origins": d["counts"]["origins"] + len(d["origin_sources"]),
-                     "disputed": verdicts.count("disputed"), "conflict": verdicts.count("conflict"),
-                     "first": d["first_published"]})
-    pages = max(1, -(-len(rows) // STORIES_PER_INDEX_PAGE))
-    for page in range(1, pages + 1):
-        chunk = rows[(page - 1) * STORIES_PER_INDEX_PAGE: page * STORIES_PER_INDEX_PAGE]
-        name = "index.html" if page == 1 else f"index-{page}.html"
-        write_text_atomic(out / name, render_index(chunk, page, pages, len(rows)))
-    return out / "index.html"
+        return {"id": d["id"], "title": d["title"], "href": f"stories/{story_slug(d['id'])}/index.html",
+                "articles": d["counts"]["articles"], "outlets": d["counts"]["outlets"],
+                "origins": d["counts"]["origins"] + len(d["origin_sources"]),
+                "disputed": verdicts.count("disputed"), "conflict": verdicts.count("conflict"),
+                "first": d["first_published"]}
+
+
+_JOB: _StoryJob | None = None
+
+
+def _render_range(bounds: tuple[int, int]) -> list[dict]:
+    return [_JOB.render(i) for i in range(*bounds)]
 
 
 def write_story_files(folder: Path, d: dict, links_of: dict, articles: dict, limits: Limits) -> None:
