@@ -130,7 +130,7 @@ def main(argv=None) -> dict:
 
 def table(results: dict) -> str:
     rows = []
-    head = ["articles", *STAGES, "end to end", "seconds", "peak RSS (tree / main)",
+    head = ["articles", *STAGES, "end to end", "seconds", "peak memory (tree PSS / tree RSS / main RSS)",
             "floor art/s", "naive art/s", "analyze time ÷ naive", "× floor"]
     rows.append("| " + " | ".join(head) + " |")
     rows.append("|" + "---|" * len(head))
@@ -142,7 +142,8 @@ def table(results: dict) -> str:
         measured = "" if r["naive_measured_on"] >= n else f" (on {r['naive_measured_on']:,}, scaled)"
         cells = [f"{n:,}", *[fmt_rate(n, st.get(s, 0.0)) for s in STAGES], fmt_rate(n, r["seconds"]),
                  f"{r['seconds']:.1f}",
-                 f"{r['peak_rss_tree'] / 2**30:.2f} / {r['peak_rss_main'] / 2**30:.2f} GiB",
+                 " / ".join(f"{r.get(k, r['peak_rss_tree']) / 2**30:.2f}"
+                            for k in ("peak_pss_tree", "peak_rss_tree", "peak_rss_main")) + " GiB",
                  fmt_rate(n, r["floor"]["seconds"]), fmt_rate(n, naive_s) + measured,
                  f"1/{naive_s / r['seconds']:.1f}", f"{r['seconds'] / r['floor']['seconds']:.0f}×"]
         rows.append("| " + " | ".join(cells) + " |")

@@ -3,8 +3,10 @@
     python benchmarks/scale_analyze.py INPUT.jsonl WORKDIR [--engine local|dask] [--workers N]
 
 Prints one JSON object: seconds per stage, total seconds, article count, peak RSS of this
-process (ru_maxrss) and of the whole process tree (this process plus pool/Dask workers,
-sampled every 0.2 s; shared pages are counted once per process, so it overestimates).
+process (ru_maxrss) and of the whole process tree (this process plus pool/Dask workers and
+the forked dossier renderers, sampled every 0.2 s): summed RSS counts a page shared by a
+fork once per process, so it overestimates; summed PSS splits shared pages between the
+processes that map them, so it is the tree's real footprint.
 """
 from __future__ import annotations
 
@@ -34,19 +36,23 @@ class TreeMemory:
         self.proc = psutil.Process()
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
         import psutil
 
-        total = 0
+        total = pss = 0
         for p in [self.proc, *self.proc.children(recursive=True)]:
             try:
-                total += p.memory_info().rss
+                info = p.memory_full_info()  # Linux: smaps_rollup, cheap
+                total += info.rss
+                pss += getattr(info, "pss", info.rss)
             except psutil.Error:
                 pass
         self.peak = max(self.peak, total)
+        self.peak_pss = max(self.peak_pss, pss)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -97,7 +103,7 @@ def run(inputs: list[str], workdir: Path, engine: str = "local", workers: int | 
             "quotes": len(analysis.quotes), "claims": len(analysis.claims), "links": len(analysis.links),
             "seconds": t1 - t0, "stages": stages,
             "peak_rss_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-            "peak_rss_tree": mem.peak, "engine": engine, "workers": workers}
+            "peak_rss_tree": mem.peak, "peak_pss_tree": mem.peak_pss, "engine": engine, "workers": workers}
 
 
 def main(argv=None) -> None:
