@@ -51,6 +51,8 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
             reports = _report_writer(analysis, Path(out), engine, workers) if out is not None else None
             try:
                 store.write_analysis(analysis)
+                if reports:
+                    write_json_atomic(Path(out) / "analysis.json", analysis)
             except BaseException:
                 if reports:
                     reports.cancel()
@@ -58,8 +60,7 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
             status = "errors" if report.errors else "ok"
         finally:
             store.finish_run(run_id, status)
-    if out is not None:
-        write_json_atomic(Path(out) / "analysis.json", analysis)
+    if reports:
         reports.finish()
     return analysis
 
@@ -288,15 +289,6 @@ def per_article_stages(article: Article, settings: Settings) -> dict:
 def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress:
         progress(stage, done, total)
-
-
-def write_outputs(analysis: Analysis, out: Path, workers: int = 1) -> Path:
-    """analysis.json and the dossiers; returns the index.html path."""
-    from .report import write_reports
-
-    out.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(out / "analysis.json", analysis)
-    return write_reports(analysis, out, workers=workers)
 
 
 def _report_writer(analysis: Analysis, out: Path, engine: str, workers: int | None):
