@@ -127,8 +127,6 @@ def _tfidf(docs, vectorizer):
         return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
 
 
-
-
 def story_vectors(reps: list[Article]):
     """Word and name TF-IDF rows (fitted on ``reps``), publication days, main years."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -317,7 +315,7 @@ def bisect(sim: np.ndarray, least: int, set_aside: int) -> tuple[np.ndarray, np.
 
     rest = np.arange(len(sim))
     aside: list[int] = []
-    for attempt in range(set_aside + 1):
+    for _ in range(set_aside + 1):
         if len(rest) < 2 * least:
             return None
         dist = np.clip(1.0 - sim[np.ix_(rest, rest)], 0.0, None)
