@@ -60,7 +60,7 @@ def test_contract_shape(demo):
 
 def test_analysis_json_streamed_equals_one_dump(demo):
     # analysis.json is written record by record; the bytes are those of one json.dumps.
-    from storytrace.pipeline import _dumps
+    from storytrace.outputs import _dumps
 
     result, out = demo
     assert (out / "analysis.json").read_text(encoding="utf-8") == _dumps(result.to_dict())

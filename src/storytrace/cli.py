@@ -135,7 +135,7 @@ def analyze(ctx, inputs, out, db, engine, workers, scheduler, fetch):
         with _Progress() as progress:
             result = run_analyze(inputs, db=db, out=out, settings=settings, engine=engine,
                                  workers=workers, scheduler=scheduler, on_error=_error_printer(),
-                                 progress=progress, fetch=fetch)
+                                 progress=progress, fetch=fetch, keep_records=False)
         index = Path(out) / "index.html"
         _err(f"{len(result.articles)} articles, {len(result.stories)} stories, "
              f"{len(result.errors)} input errors")

@@ -187,6 +187,9 @@ class Analysis:
     claim_groups: list[ClaimGroup] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # How many records of each list the run produced, also when they were streamed to the
+    # outputs batch by batch and not kept here (pipeline.analyze(keep_records=False)).
+    counts: dict[str, int] = field(default_factory=dict)
 
     RECORD_LISTS = ("articles", "stories", "links", "quotes", "claims", "claim_groups", "errors")
 
@@ -197,26 +200,34 @@ class Analysis:
         d.update({key: _plain(value) for key, value in self.extra.items()})
         return d
 
-    def json_pieces(self, dumps) -> Iterator[str]:
+    def json_pieces(self, dumps, sections: dict | None = None) -> Iterator[str]:
         """``dumps(self.to_dict())`` in pieces, one record at a time, for writing a big
-        analysis without holding all of it as dicts (and one huge string) in memory."""
+        analysis without holding all of it as dicts (and one huge string) in memory.
+
+        ``sections`` maps a record list's name to a function giving that list's records as
+        JSON text ("rec, rec, ..."), written batch by batch elsewhere (outputs.py)."""
+        sections = sections or {}
         yield "{" + dumps("schema_version") + ": " + dumps(SCHEMA_VERSION)
         extra = {key: value for key, value in self.extra.items() if key not in self.RECORD_LISTS}
         for name in self.RECORD_LISTS:
             records = self.extra[name] if name in self.extra else getattr(self, name)
-            yield ", " + dumps(name) + ": ["
-            for i, record in enumerate(records):
-                yield (", " if i else "") + dumps(_plain(record))
-            yield "]"
+            yield from self._list_pieces(name, records, sections.get(name), dumps)
         for key, value in extra.items():
-            if isinstance(value, (list, tuple)):
-                yield ", " + dumps(key) + ": ["
-                for i, item in enumerate(value):
-                    yield (", " if i else "") + dumps(_plain(item))
-                yield "]"
+            if key in sections or isinstance(value, (list, tuple)):
+                yield from self._list_pieces(key, value, sections.get(key), dumps)
             else:
                 yield ", " + dumps(key) + ": " + dumps(_plain(value))
         yield "}"
+
+    @staticmethod
+    def _list_pieces(name: str, records, section, dumps) -> Iterator[str]:
+        yield ", " + dumps(name) + ": ["
+        if section is not None:
+            yield from section()
+        else:
+            for i, record in enumerate(records):
+                yield (", " if i else "") + dumps(_plain(record))
+        yield "]"
 
 
 def _plain(value: Any) -> Any:

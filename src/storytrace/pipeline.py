@@ -6,11 +6,9 @@ this process or on workers, with identical results.
 """
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .model import Analysis, Article, Quote, RecordError
@@ -24,13 +22,17 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
             out: str | os.PathLike | None = None, settings: Settings | None = None,
             engine: str = "local", workers: int | None = None, scheduler: str | None = None,
             on_error: Callable[[RecordError], None] | None = None,
-            progress: Progress | None = None, fetch: bool = False) -> Analysis:
+            progress: Progress | None = None, fetch: bool = False, keep_records: bool = True) -> Analysis:
     """Ingest ``inputs`` into the store, analyse every article in it, return the Analysis.
 
     With ``out``, the store defaults to ``out/storytrace.db`` and ``out`` receives
     ``analysis.json`` and a dossier per story (Markdown and HTML) with an ``index.html``.
+    The stories are analysed and written in batches (``analysis_batch_articles``); with
+    ``keep_records=False`` the returned Analysis keeps only the articles, stories, errors
+    and ``counts`` (the records are in the store and the outputs), so memory stays bounded.
     """
     from .ingest import ingest
+    from .outputs import AnalysisOutputs
 
     settings = settings or Settings()
     if db is None:
@@ -41,33 +43,31 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
         status = "failed"
         try:
             report = ingest(inputs, store, run_id, settings, on_error=on_error, fetch=fetch)
-            analysis = analyze_store(store, settings, engine=engine, workers=workers,
-                                     scheduler=scheduler, progress=progress)
-            analysis.errors = report.errors
-            analysis.extra["ingest"] = {"files": report.files, "records": report.records,
-                                        "added": report.added, "changed": report.changed,
-                                        "unchanged": report.unchanged, "errors": len(report.errors)}
-            # The dossiers render in forked workers while this process writes the store.
-            reports = _report_writer(analysis, Path(out), engine, workers) if out is not None else None
-            try:
-                store.write_analysis(analysis)
-                if reports:
-                    write_json_atomic(Path(out) / "analysis.json", analysis)
-            except BaseException:
-                if reports:
-                    reports.cancel()
-                raise
+            cores = _render_cores(store, engine, workers)
+            with AnalysisOutputs(store, Path(out) if out is not None else None, cores) as outputs:
+                analysis = analyze_store(store, settings, engine=engine, workers=workers, scheduler=scheduler,
+                                         progress=progress, on_batch=outputs.add, keep_records=keep_records)
+                analysis.errors = report.errors
+                analysis.counts["errors"] = len(report.errors)
+                analysis.extra["ingest"] = {"files": report.files, "records": report.records,
+                                            "added": report.added, "changed": report.changed,
+                                            "unchanged": report.unchanged, "errors": len(report.errors)}
+                _tick(progress, "writing", 1, 1)
+                outputs.close(analysis)
             status = "errors" if report.errors else "ok"
         finally:
             store.finish_run(run_id, status)
-    if reports:
-        reports.finish()
     return analysis
 
 
 def analyze_store(store: Store, settings: Settings, engine: str = "local", workers: int | None = None,
-                  scheduler: str | None = None, progress: Progress | None = None) -> Analysis:
-    """Run every stage over all articles in the store (results are not written here)."""
+                  scheduler: str | None = None, progress: Progress | None = None,
+                  on_batch: Callable[[Analysis], None] | None = None, keep_records: bool = True) -> Analysis:
+    """Run every stage over all articles in the store (results are not written here).
+
+    After the stories, the stages run one batch of stories at a time (at most
+    ``analysis_batch_articles`` articles, or one bigger story); ``on_batch`` receives each
+    batch as an Analysis of those stories, their articles and their records."""
     from .engine import get_engine
     from .stages.stories_incremental import stories_for_store
 
@@ -80,25 +80,78 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         for aid in story.articles:
             by_id[aid].story = story.id
 
-    # Per-article stages (quotes, opinion, claims), then per-story stages, on the engine.
+    analysis = Analysis(articles=articles, stories=stories, extra={"quote_groups": [], "facts": []})
+    counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
+    ticks = _BatchProgress(progress, len(articles))
     with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run:
-        distinct, copies_of = _distinct_texts(articles)
-        per_article = run.map_articles(distinct, settings, progress)
-        for rep, copies in copies_of.items():  # exact copies: the representative's results, re-keyed
-            template = _CopyResults(per_article[rep])
-            for copy_id in copies:
-                per_article[copy_id] = template.for_copy(copy_id)
-        analysis = Analysis(articles=articles, stories=stories)
-        quotes_by_story: dict[str, list] = defaultdict(list)
-        claims_by_story: dict[str, list] = defaultdict(list)
-        for art in articles:
-            result = per_article.pop(art.id)
-            art.opinion_spans = result["opinion_spans"]
-            quotes_by_story[art.story].extend(result["quotes"])
-            claims_by_story[art.story].extend(result["claims"])
-        del per_article
-        _story_stages(run, analysis, by_id, duplicates, quotes_by_story, claims_by_story, settings, progress)
+        for part in story_batches(analysis, settings.analysis_batch_articles):
+            ticks.batch(len(part.articles))
+            _per_article_stages(run, part, settings, ticks, len(articles))
+            _story_stages(run, part, by_id, duplicates, settings, ticks, len(articles))
+            for name in counts:
+                records = part.extra[name] if name in part.extra else getattr(part, name)
+                counts[name] += len(records)
+                if keep_records:
+                    (analysis.extra[name] if name in analysis.extra else getattr(analysis, name)).extend(records)
+            if on_batch:
+                _tick(progress, "writing", 0, 1)
+                on_batch(part)
+            del part
+    analysis.counts.update(counts, articles=len(articles), stories=len(stories))
     return analysis
+
+
+def story_batches(analysis: Analysis, max_articles: int) -> Iterator[Analysis]:
+    """Runs of consecutive stories with at most ``max_articles`` articles together (a bigger
+    story makes a batch alone), each with its articles in the analysis's article order."""
+    stories = analysis.stories
+    story_of = {a.id: a.story for a in analysis.articles}
+    start = 0
+    while start < len(stories):
+        end, held = start, 0
+        while end < len(stories) and (end == start or held + len(stories[end].articles) <= max_articles):
+            held += len(stories[end].articles)
+            end += 1
+        ids = {s.id for s in stories[start:end]}
+        yield Analysis(articles=[a for a in analysis.articles if story_of[a.id] in ids],
+                       stories=stories[start:end])
+        start = end
+
+
+def _per_article_stages(run, part: Analysis, settings: Settings, progress, run_size: int) -> None:
+    """Quotes, opinion and claims for a batch's articles; exact copies analysed once."""
+    distinct, copies_of = _distinct_texts(part.articles)
+    per_article = run.map_articles(distinct, settings, progress, size=run_size)
+    for rep, copies in copies_of.items():  # exact copies: the representative's results, re-keyed
+        template = _CopyResults(per_article[rep])
+        for copy_id in copies:
+            per_article[copy_id] = template.for_copy(copy_id)
+    quotes_by_story: dict[str, list] = defaultdict(list)
+    claims_by_story: dict[str, list] = defaultdict(list)
+    for art in part.articles:
+        result = per_article.pop(art.id)
+        art.opinion_spans = result["opinion_spans"]
+        quotes_by_story[art.story].extend(result["quotes"])
+        claims_by_story[art.story].extend(result["claims"])
+    # Handed to the story stages through the part (and dropped there as tasks are built).
+    part.extra["quotes_by_story"], part.extra["claims_by_story"] = quotes_by_story, claims_by_story
+
+
+class _BatchProgress:
+    """Progress over all batches: a stage's (done, total) in one batch becomes articles done
+    of the whole run, so a progress bar does not restart with every batch."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.before, self.size = progress, total, 0, 0
+
+    def batch(self, size: int) -> None:
+        self.before += self.size
+        self.size = size
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress:
+            share = done / total if total else 1.0
+            self.progress(stage, self.before + round(share * self.size), self.total)
 
 
 def prepare_articles(store: Store, settings: Settings, progress: Progress | None = None):
@@ -207,14 +260,16 @@ def _parts_dir(store: Store) -> str | None:
 STORIES_PER_TASK = 64  # at most this many stories in one group-stage task
 
 
-def _story_stages(run, analysis: Analysis, by_id: dict[str, Article], duplicates, quotes_by_story,
-                  claims_by_story, settings: Settings, progress: Progress | None) -> None:
+def _story_stages(run, part: Analysis, by_id: dict[str, Article], duplicates, settings: Settings,
+                  progress, run_size: int) -> None:
     """Group stages, one story at a time (provenance, quote groups, claim verdicts), in
-    batches of similar cost on the engine, merged back in story order."""
+    batches of similar cost on the engine, merged back into ``part`` in story order."""
     from .engine import balanced_batches, run_story_chunk
 
     duplicate_of = {k: v.of for k, v in duplicates.items()}
-    stories = analysis.stories
+    stories = part.stories
+    quotes_by_story = part.extra.pop("quotes_by_story")
+    claims_by_story = part.extra.pop("claims_by_story")
 
     def task(story) -> dict:
         members = [by_id[a] for a in story.articles]
@@ -227,7 +282,7 @@ def _story_stages(run, analysis: Analysis, by_id: dict[str, Article], duplicates
              for s in stories]
     batches = balanced_batches(costs, 4 * max(1, getattr(run, "slots", 1)), STORIES_PER_TASK)
     payloads = [[task(stories[i]) for i in b] for b in batches]
-    done = run.map_tasks(run_story_chunk, payloads, settings, len(analysis.articles),
+    done = run.map_tasks(run_story_chunk, payloads, settings, run_size,
                          "stories: provenance, quotes, claims", progress)
     del payloads
     results: list = [None] * len(stories)
@@ -235,20 +290,20 @@ def _story_stages(run, analysis: Analysis, by_id: dict[str, Article], duplicates
         for i, out in zip(batch, outs):
             results[i] = out
     quote_groups, provenance_facts = [], []
-    for story, res in zip(analysis.stories, results):
-        analysis.links.extend(res["links"])
+    for story, res in zip(stories, results):
+        part.links.extend(res["links"])
         story.origins = res["origins"]
         # Kept with the story in the store too, so the web app and exports need no dossier file.
         story.extra.update({"origin_sources": res["origin_sources"],
                             "facts": [f.to_dict() for f in res["facts"]],
                             "quote_groups": res["quote_groups"]})
         provenance_facts.extend(res["facts"])
-        analysis.quotes.extend(res["quotes"])
+        part.quotes.extend(res["quotes"])
         quote_groups.extend(res["quote_groups"])
-        analysis.claims.extend(res["claims"])
-        analysis.claim_groups.extend(res["claim_groups"])
-    analysis.extra["quote_groups"] = quote_groups
-    analysis.extra["facts"] = provenance_facts
+        part.claims.extend(res["claims"])
+        part.claim_groups.extend(res["claim_groups"])
+    part.extra["quote_groups"] = quote_groups
+    part.extra["facts"] = provenance_facts
 
 
 def per_story_stages(task: dict, settings: Settings) -> dict:
@@ -291,47 +346,11 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
         progress(stage, done, total)
 
 
-def _report_writer(analysis: Analysis, out: Path, engine: str, workers: int | None):
-    """Dossier rendering, started: on this machine's cores (the local engine's worker
-    count), whatever engine ran the stages, since the output folder is local."""
+def _render_cores(store: Store, engine: str, workers: int | None) -> int:
+    """Processes for the dossiers: this machine's cores (the local engine's worker count),
+    whatever engine ran the stages, since the output folder is local."""
     from .engine.local import MIN_ARTICLES_FOR_POOL
-    from .report import ReportWriter
 
-    out.mkdir(parents=True, exist_ok=True)
-    cores = workers if engine == "local" and workers is not None else (os.cpu_count() or 1)
-    if len(analysis.articles) < MIN_ARTICLES_FOR_POOL:
-        cores = 1  # a fork costs more than a few stories take to render
-    return ReportWriter(analysis, out, workers=cores)
-
-
-def _dumps(value) -> str:
-    # json.dumps without indent runs the C encoder: ~10x faster on big analyses.
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
-
-
-def write_json_atomic(path: Path, data) -> None:
-    """Write via a temp file, fsync and rename, so a killed run never leaves half a file.
-
-    An :class:`Analysis` is written record by record (the same bytes as dumping its
-    ``to_dict()``), so a 100k-article analysis never exists twice in memory."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            if isinstance(data, Analysis):
-                fh.writelines(data.json_pieces(_dumps))
-            else:
-                fh.write(_dumps(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _json_default(value):
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    if store.count("articles") < MIN_ARTICLES_FOR_POOL:
+        return 1  # a fork costs more than a few stories take to render
+    return workers if engine == "local" and workers is not None else (os.cpu_count() or 1)

@@ -23,6 +23,7 @@ class Settings:
     max_record_seconds: float = 30.0  # wall time for extracting one record
     max_text_chars: int = 2_000_000  # article text above this is cut and flagged
     batch_size: int = 500  # articles per store transaction
+    analysis_batch_articles: int = 2000  # stories analysed, stored and rendered together: bounds memory
     # -- duplicates and stories --
     minhash_permutations: int = 128
     lsh_bands: int = 32

@@ -57,10 +57,12 @@ def run_story_chunk(tasks, settings) -> list:
     return [per_story_stages(task, settings) for task in tasks]
 
 
-def map_articles_in_chunks(engine, articles, settings, chunk: int, progress=None) -> dict:
-    """The per-article stages over ``chunk``-sized tasks on ``engine``: {article id: result}."""
+def map_articles_in_chunks(engine, articles, settings, chunk: int, progress=None, size: int | None = None) -> dict:
+    """The per-article stages over ``chunk``-sized tasks on ``engine``: {article id: result}.
+    ``size``: the articles of the whole run, when these are one batch of it (the engine
+    decides by it whether to use its workers)."""
     results: dict = {}
-    for part in engine.map_tasks(run_chunk, chunked(articles, chunk), settings, len(articles),
+    for part in engine.map_tasks(run_chunk, chunked(articles, chunk), settings, size or len(articles),
                                  "quotes, opinion, claims", progress):
         results.update(part)
     return results

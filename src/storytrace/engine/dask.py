@@ -77,5 +77,5 @@ class DaskEngine:
         shutil.rmtree(folder, ignore_errors=True)
         return out
 
-    def map_articles(self, articles, settings, progress=None) -> dict:
-        return map_articles_in_chunks(self, articles, settings, CHUNK, progress)
+    def map_articles(self, articles, settings, progress=None, size: int | None = None) -> dict:
+        return map_articles_in_chunks(self, articles, settings, CHUNK, progress, size)

@@ -49,5 +49,5 @@ class LocalEngine:
                 progress(label, i + 1, len(tasks))
         return out
 
-    def map_articles(self, articles, settings, progress=None) -> dict:
-        return map_articles_in_chunks(self, articles, settings, CHUNK, progress)
+    def map_articles(self, articles, settings, progress=None, size: int | None = None) -> dict:
+        return map_articles_in_chunks(self, articles, settings, CHUNK, progress, size)

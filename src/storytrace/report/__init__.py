@@ -22,7 +22,7 @@ from .markdown import render_markdown
 
 STORIES_PER_INDEX_PAGE = 500
 
-__all__ = ["write_reports", "ReportWriter", "story_dossier", "render_story", "render_markdown", "Limits", "story_slug"]
+__all__ = ["write_reports", "ReportWriter", "write_index", "story_order", "story_dossier", "render_story", "render_markdown", "Limits", "story_slug"]
 
 
 def write_reports(analysis: Any, out_dir: str | Path, limits: Limits = Limits(), workers: int = 1) -> Path:
@@ -51,27 +51,40 @@ class ReportWriter:
             self.pending = [self.pool.submit(_render_range, r) for r in self.job.ranges(workers)]
 
     def finish(self) -> Path:
+        """Wait for the stories' files, then write the index; return index.html's path."""
+        return write_index(self.job.out, self.rows())
+
+    def rows(self) -> list[dict]:
+        """Wait for the stories' files; their index rows (biggest story first)."""
         try:
             if self.pool is None:
-                rows = [self.job.render(i) for i in range(len(self.job.stories))]
-            else:
-                rows = [row for future in self.pending for row in future.result()]
+                return [self.job.render(i) for i in range(len(self.job.stories))]
+            return [row for future in self.pending for row in future.result()]
         finally:
             self.cancel()
-        out = self.job.out
-        pages = max(1, -(-len(rows) // STORIES_PER_INDEX_PAGE))
-        for page in range(1, pages + 1):
-            chunk = rows[(page - 1) * STORIES_PER_INDEX_PAGE: page * STORIES_PER_INDEX_PAGE]
-            name = "index.html" if page == 1 else f"index-{page}.html"
-            write_text_atomic(out / name, render_index(chunk, page, pages, len(rows)))
-        return out / "index.html"
 
     def cancel(self) -> None:
         global _JOB
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
-            _JOB = None
+            if _JOB is self.job:
+                _JOB = None
+
+
+def write_index(out: Path, rows: list[dict]) -> Path:
+    """The index pages over the stories' rows, STORIES_PER_INDEX_PAGE a page."""
+    pages = max(1, -(-len(rows) // STORIES_PER_INDEX_PAGE))
+    for page in range(1, pages + 1):
+        chunk = rows[(page - 1) * STORIES_PER_INDEX_PAGE: page * STORIES_PER_INDEX_PAGE]
+        name = "index.html" if page == 1 else f"index-{page}.html"
+        write_text_atomic(out / name, render_index(chunk, page, pages, len(rows)))
+    return out / "index.html"
+
+
+def story_order(stories: list) -> list:
+    """The order of the index: biggest story first, then by id."""
+    return sorted(stories, key=lambda s: (-len(get(s, "articles", [])), get(s, "id", "")))
 
 
 class _StoryJob:
@@ -83,8 +96,7 @@ class _StoryJob:
         self.articles = {get(a, "id"): a for a in get(analysis, "articles", [])}
         self.links_of = links_by_article(get(analysis, "links", []))
         self.parts = split_by_story(analysis)
-        self.stories = sorted(get(analysis, "stories", []),
-                              key=lambda s: (-len(get(s, "articles", [])), get(s, "id", "")))
+        self.stories = story_order(get(analysis, "stories", []))
 
     def ranges(self, workers: int) -> list[tuple[int, int]]:
         """Runs of consecutive stories holding about 1/(8 x workers) of the articles each

@@ -190,47 +190,14 @@ class Store:
 
     # -- analysis results --
     def write_analysis(self, analysis: Analysis) -> None:
-        """Replace all analysis tables with this analysis, in one transaction (rows are
-        generated as SQLite takes them, never all built at once)."""
-        story_of = {a.id: a.story for a in analysis.articles}
-        published = {a.id: a.published for a in analysis.articles}
-        with self.conn:
-            for table in ("links", "quotes", "claims", "claim_groups", "stories"):
-                self.conn.execute(f"DELETE FROM {table}")
-            self.conn.executemany(
-                "UPDATE articles SET story_id=?, duplicate_of=?, opinion_spans=? WHERE id=?",
-                ((a.story, a.duplicate_of, _dumps([list(s) for s in a.opinion_spans]), a.id)
-                 for a in analysis.articles))
-            for s in analysis.stories:
-                dates = sorted(d for d in (published.get(i) for i in s.articles) if d)
-                self.conn.execute(
-                    "INSERT INTO stories(id, title, entities, origins, related, size, first_published, "
-                    "last_published, data) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (s.id, s.title, _dumps(s.entities), _dumps(s.origins), _dumps(s.related),
-                     len(s.articles), dates[0] if dates else None, dates[-1] if dates else None,
-                     _dumps(s.extra)))
-            self.conn.executemany(
-                "INSERT INTO links(story_id, from_article, to_article, to_source, kind, cue, passages, data) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                ((story_of.get(link.from_), link.from_, link.to, link.to_source, link.kind, link.cue,
-                  _dumps([p.to_dict() for p in link.passages]), _dumps(link.extra))
-                 for link in analysis.links))
-            self.conn.executemany(
-                "INSERT INTO quotes(id, article_id, story_id, text, span_start, span_end, speaker, "
-                "quote_group, data) VALUES (?,?,?,?,?,?,?,?,?)",
-                ((q.id, q.article, story_of.get(q.article), q.text, q.span[0], q.span[1], q.speaker,
-                  q.group, _dumps(q.extra)) for q in analysis.quotes))
-            self.conn.executemany(
-                "INSERT INTO claims(id, article_id, story_id, text, span_start, span_end, low, high, "
-                "unit, subject, attributed_to, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                ((c.id, c.article, story_of.get(c.article), c.text, c.span[0], c.span[1], c.low,
-                  c.high, c.unit, c.subject, c.attributed_to, _dumps(c.extra))
-                 for c in analysis.claims))
-            self.conn.executemany(
-                "INSERT INTO claim_groups(id, story_id, subject, claims, verdict, explanation, "
-                "independent_origins, data) VALUES (?,?,?,?,?,?,?,?)",
-                ((g.id, g.story, g.subject, _dumps(g.claims), g.verdict, g.explanation,
-                  g.independent_origins, _dumps(g.extra)) for g in analysis.claim_groups))
+        """Replace all analysis tables with this analysis, in one transaction."""
+        with self.analysis_writer() as writer:
+            writer.add(analysis)
+
+    def analysis_writer(self) -> "AnalysisWriter":
+        """Replace all analysis tables with the parts given to ``add``, in one transaction:
+        committed when the ``with`` block ends, rolled back if it raises."""
+        return AnalysisWriter(self.conn)
 
     # -- search --
     def search(self, query: str, limit: int = 50) -> list[str]:
@@ -272,3 +239,68 @@ def _row_to_article(r: sqlite3.Row) -> Article:
         metadata=json.loads(r["metadata"]), origin=r["origin"], version=r["version"],
         content_hash=r["content_hash"], story=r["story_id"], duplicate_of=r["duplicate_of"],
         opinion_spans=[tuple(s) for s in json.loads(r["opinion_spans"])])
+
+
+class AnalysisWriter:
+    """One transaction that empties the analysis tables, then takes an analysis part by part
+    (a batch of stories with their articles and records), rows generated as SQLite takes
+    them. Readers keep seeing the previous analysis until the commit."""
+
+    TABLES = ("links", "quotes", "claims", "claim_groups", "stories")
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> "AnalysisWriter":
+        if self.conn.in_transaction:  # a caller's pending statements must not ride along
+            self.conn.commit()
+        for table in self.TABLES:  # opens the transaction (sqlite3 begins before DML)
+            self.conn.execute(f"DELETE FROM {table}")
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+
+    def add(self, part: Analysis) -> None:
+        """Store one part: its articles' story, duplicate and opinion fields, its stories and
+        the records of its stories (links, quotes, claims, claim groups)."""
+        story_of = {a.id: a.story for a in part.articles}
+        published = {a.id: a.published for a in part.articles}
+        conn = self.conn
+        conn.executemany(
+            "UPDATE articles SET story_id=?, duplicate_of=?, opinion_spans=? WHERE id=?",
+            ((a.story, a.duplicate_of, _dumps([list(s) for s in a.opinion_spans]), a.id)
+             for a in part.articles))
+        for s in part.stories:
+            dates = sorted(d for d in (published.get(i) for i in s.articles) if d)
+            conn.execute(
+                "INSERT INTO stories(id, title, entities, origins, related, size, first_published, "
+                "last_published, data) VALUES (?,?,?,?,?,?,?,?,?)",
+                (s.id, s.title, _dumps(s.entities), _dumps(s.origins), _dumps(s.related),
+                 len(s.articles), dates[0] if dates else None, dates[-1] if dates else None,
+                 _dumps(s.extra)))
+        conn.executemany(
+            "INSERT INTO links(story_id, from_article, to_article, to_source, kind, cue, passages, data) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            ((story_of.get(link.from_), link.from_, link.to, link.to_source, link.kind, link.cue,
+              _dumps([p.to_dict() for p in link.passages]), _dumps(link.extra))
+             for link in part.links))
+        conn.executemany(
+            "INSERT INTO quotes(id, article_id, story_id, text, span_start, span_end, speaker, "
+            "quote_group, data) VALUES (?,?,?,?,?,?,?,?,?)",
+            ((q.id, q.article, story_of.get(q.article), q.text, q.span[0], q.span[1], q.speaker,
+              q.group, _dumps(q.extra)) for q in part.quotes))
+        conn.executemany(
+            "INSERT INTO claims(id, article_id, story_id, text, span_start, span_end, low, high, "
+            "unit, subject, attributed_to, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((c.id, c.article, story_of.get(c.article), c.text, c.span[0], c.span[1], c.low,
+              c.high, c.unit, c.subject, c.attributed_to, _dumps(c.extra))
+             for c in part.claims))
+        conn.executemany(
+            "INSERT INTO claim_groups(id, story_id, subject, claims, verdict, explanation, "
+            "independent_origins, data) VALUES (?,?,?,?,?,?,?,?)",
+            ((g.id, g.story, g.subject, _dumps(g.claims), g.verdict, g.explanation,
+              g.independent_origins, _dumps(g.extra)) for g in part.claim_groups))
