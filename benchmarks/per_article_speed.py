@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/per_article_speed.py time [--repeat 3]
     .venv/bin/python benchmarks/per_article_speed.py dump OUT.json [--external]
     .venv/bin/python benchmarks/per_article_speed.py profile [--top 40]
-    .venv/bin/python benchmarks/per_article_speed.py compare OLD_SRC [--repeat 5]
+    .venv/bin/python benchmarks/per_article_speed.py compare OLD_SRC [--repeat 5] [--real]
 
 The fixed article set: the first 500 articles of the generated scale corpus
 (``generate.corpus(500)``, read through ingest as JSONL like ``run_all.py`` writes it), the
@@ -17,6 +17,9 @@ ratio between them is what compares across runs on this shared machine.
 ``compare`` loads another checkout's package (``git worktree add /tmp/old REV``, then
 ``compare /tmp/old/src``) as ``storytrace_old`` and times old and new in turns in one
 process (CPU time, best of ``--repeat``), so the load of the machine hits both alike.
+``--real`` (``time``, ``compare``, ``profile``): the real news of the ECB+, GVC and BASIL dev
+sets in ../shared/data (1,358 articles) instead of the fixed set; on real text the spaCy
+calls (counted phrases, speakers) weigh far more than on generated text.
 """
 from __future__ import annotations
 
@@ -74,6 +77,14 @@ def external_articles() -> dict[str, list]:
             sets[name] = [Article(id=f"{name}-{i}", text=r["text"], published=r.get("date"))
                           for i, r in enumerate(recs) if r.get("text")]
     return sets
+
+
+def real_articles() -> dict[str, list]:
+    """The real-text timing set: ECB+, GVC and BASIL dev (PolNeAR's texts are longer
+    political news, kept for the dump)."""
+    sets = external_articles()
+    arts = [a for name in ("ecbplus_dev", "gvc_dev", "basil_dev") for a in sets.get(name, [])]
+    return {"real": arts} if arts else {}
 
 
 def _warm_up_articles() -> list:
@@ -149,11 +160,11 @@ def _best(fn, repeat: int) -> float:
     return best
 
 
-def timing(repeat: int) -> dict:
+def timing(repeat: int, real: bool = False) -> dict:
     from storytrace.settings import Settings
 
     settings = Settings()
-    sets = fixed_articles()
+    sets = real_articles() if real else fixed_articles()
     _stages(_warm_up_articles(), settings)  # imports, compiled regexes, spaCy load
     rows = {}
     for name, arts in sets.items():
@@ -183,13 +194,13 @@ def _load_old(src: str):
     return sys.modules["storytrace_old.pipeline"]
 
 
-def compare(old_src: str, repeat: int) -> dict:
+def compare(old_src: str, repeat: int, real: bool = False) -> dict:
     from storytrace import pipeline as new
     from storytrace.settings import Settings
 
     old = _load_old(old_src)
     settings = Settings()
-    sets = fixed_articles()
+    sets = real_articles() if real else fixed_articles()
     warm = _warm_up_articles()
     for impl in (old, new):
         for a in warm:
@@ -212,11 +223,11 @@ def compare(old_src: str, repeat: int) -> dict:
     return rows
 
 
-def profile(top: int) -> None:
+def profile(top: int, real: bool = False) -> None:
     from storytrace.settings import Settings
 
     settings = Settings()
-    sets = fixed_articles()
+    sets = real_articles() if real else fixed_articles()
     arts = [a for arts in sets.values() for a in arts]
     _stages(_warm_up_articles(), settings)
     prof = cProfile.Profile()
@@ -233,23 +244,26 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("time")
     t.add_argument("--repeat", type=int, default=3)
+    t.add_argument("--real", action="store_true")
     d = sub.add_parser("dump")
     d.add_argument("out")
     d.add_argument("--external", action="store_true")
     c = sub.add_parser("compare")
     c.add_argument("old_src")
     c.add_argument("--repeat", type=int, default=5)
+    c.add_argument("--real", action="store_true")
     p = sub.add_parser("profile")
     p.add_argument("--top", type=int, default=40)
+    p.add_argument("--real", action="store_true")
     args = ap.parse_args()
     if args.cmd == "time":
-        timing(args.repeat)
+        timing(args.repeat, args.real)
     elif args.cmd == "compare":
-        compare(args.old_src, args.repeat)
+        compare(args.old_src, args.repeat, args.real)
     elif args.cmd == "dump":
         dump(args.out, args.external)
     else:
-        profile(args.top)
+        profile(args.top, args.real)
 
 
 if __name__ == "__main__":

@@ -41,34 +41,45 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None,
     claims: list[Claim] = []
     attributor = Attributor()
     index = 0
-    tagger = _LazyTagger()
-    for p_idx, (ps, pe) in enumerate(segments.paragraphs):
-        if not has_figures(text, ps, pe):
-            continue  # most paragraphs hold no figure: skip them before splitting sentences
-        for ss, se in bounded(segments.sentences(ps, pe), text):
-            if len(claims) >= MAX_CLAIMS_PER_ARTICLE:
-                break  # a pathological text (megabytes of figures): the first ones are plenty
-            sentence = text[ss:se]
-            attributor.sentence(index, p_idx, sentence)
+    # Most paragraphs hold no figure: skip them before splitting sentences.
+    spans = [(p_idx, ss, se) for p_idx, (ps, pe) in enumerate(segments.paragraphs)
+             if has_figures(text, ps, pe) for ss, se in bounded(segments.sentences(ps, pe), text)]
+    # The figures first, so the phrases spaCy must check are tagged in one batch.
+    numbers: dict[tuple[int, int], list[NumberExpr]] = {}
+    n_numbers = 0
+    for _, ss, se in spans:
+        if n_numbers >= MAX_CLAIMS_PER_ARTICLE:
+            break  # the rest (of a pathological text) is found on demand below
+        numbers[(ss, se)] = find_numbers(text, ss, se, article.published)
+        n_numbers += len(numbers[(ss, se)])
+    tagger = _LazyTagger(text)
+    tagger.prefetch(numbers)
+    for p_idx, ss, se in spans:
+        if len(claims) >= MAX_CLAIMS_PER_ARTICLE:
+            break  # a pathological text (megabytes of figures): the first ones are plenty
+        sentence = text[ss:se]
+        attributor.sentence(index, p_idx, sentence)
+        exprs = numbers.get((ss, se))
+        if exprs is None:
             exprs = find_numbers(text, ss, se, article.published)
-            found: list[tuple[Claim, Phrase | None, str]] = []
-            for i, expr in enumerate(exprs):
-                prev_end = exprs[i - 1].end if i else ss
-                next_start = exprs[i + 1].start if i + 1 < len(exprs) else se
-                built = _claim(article, text, ss, se, expr, tagger, prev_end, next_start,
-                               found[-1][0] if found else None)
-                if built is None:
-                    continue
-                claim, phrase, head = built
-                claim.attributed_to = _speaker_for(speakers, claim.span) or \
-                    attributor.attribute(sentence, expr.start - ss)
-                found.append((claim, phrase, head))
-            if found:
-                attributor.figures_seen()
-            claims.extend(c for c, _, _ in found)
-            claims.extend(_itemised_totals(article, text, ss, se, found))
-            attributor.done()
-            index += 1
+        found: list[tuple[Claim, Phrase | None, str]] = []
+        for i, expr in enumerate(exprs):
+            prev_end = exprs[i - 1].end if i else ss
+            next_start = exprs[i + 1].start if i + 1 < len(exprs) else se
+            built = _claim(article, text, ss, se, expr, tagger, prev_end, next_start,
+                           found[-1][0] if found else None)
+            if built is None:
+                continue
+            claim, phrase, head = built
+            claim.attributed_to = _speaker_for(speakers, claim.span) or \
+                attributor.attribute(sentence, expr.start - ss)
+            found.append((claim, phrase, head))
+        if found:
+            attributor.figures_seen()
+        claims.extend(c for c, _, _ in found)
+        claims.extend(_itemised_totals(article, text, ss, se, found))
+        attributor.done()
+        index += 1
     claims.sort(key=lambda c: (c.span, c.id))
     return claims
 
@@ -243,27 +254,70 @@ def bounded(spans, text: str):
 
 
 MAX_TAGGED_CHARS = 2000  # spaCy is given at most this much text at once
+# en_core_web_sm's tagger reads a token's features and those of 4 tokens either side (tok2vec:
+# per-token hash embeddings, then 4 CNN layers of window 1), so a window of the sentence with
+# >= 5 whitespace-separated chunks (>= 5 tokens) beyond the phrase gives the phrase's tokens
+# the tags the whole sentence gives them, at a fraction of the cost. One spare chunk for safety.
+CONTEXT_CHUNKS = 6
+PREFETCH_WINDOWS = 64  # at most this many windows tagged ahead in one batch
 
 
 class _LazyTagger:
-    """spaCy's tagger, loaded on first need and run once per sentence that needs it."""
+    """spaCy's tagger, loaded on first need, run on a window around each phrase that needs it;
+    the windows the rules will likely ask about are tagged together up front (``prefetch``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self._text = text
         self._docs: dict[tuple[int, int], object] = {}
+
+    def prefetch(self, numbers: dict[tuple[int, int], list[NumberExpr]]) -> None:
+        """Tag in one batch the windows ``_claim`` will (most likely) ``check``: counted
+        phrases the rules are unsure of, or, with none after the count, the one before it.
+        A window missed here is tagged on demand; one tagged in vain only costs time."""
+        text = self._text
+        windows = []
+        for (ss, se), exprs in numbers.items():
+            for expr in exprs:
+                if expr.kind != "count":
+                    continue
+                phrase = noun_phrase_after(text, expr.end, se)
+                if phrase is None and not expr.vague:
+                    phrase = noun_phrase_before(text, ss, expr.start)
+                elif phrase is not None and phrase.sure:
+                    phrase = None
+                if phrase is not None:
+                    windows.append(self._window(ss, se, phrase))
+        todo = sorted(set(windows) - self._docs.keys())[:PREFETCH_WINDOWS]
+        if todo:
+            nlp = _tagger_pipeline()
+            for key, doc in zip(todo, nlp.pipe([text[s:e] for s, e in todo])):
+                self._docs[key] = doc
+
+    def _window(self, ss: int, se: int, phrase: Phrase) -> tuple[int, int]:
+        """The chunks of the sentence from CONTEXT_CHUNKS before the phrase to as many after."""
+        if se - ss > MAX_TAGGED_CHARS:  # a run-on "sentence" (a one-line file): a shorter span
+            ss, se = max(ss, phrase.start - 200), min(se, phrase.end + 200)
+        text = self._text
+        start = ss
+        before = list(_CHUNK_START.finditer(text, ss, phrase.start))
+        if len(before) > CONTEXT_CHUNKS:
+            start = before[-CONTEXT_CHUNKS - 1].start()
+        end = se
+        after = list(_CHUNK_END.finditer(text, phrase.end, se))
+        if len(after) > CONTEXT_CHUNKS:
+            end = after[CONTEXT_CHUNKS].end()
+        return start, end
 
     def check(self, text: str, ss: int, se: int, phrase: Phrase) -> Phrase | None:
         """Cut the phrase at its first token spaCy does not tag as a noun or adjective."""
-        if se - ss > MAX_TAGGED_CHARS:  # a run-on "sentence" (a one-line file): tag a window
-            ss, se = max(ss, phrase.start - 200), min(se, phrase.end + 200)
-        doc = self._docs.get((ss, se))
+        ws, we = self._window(ss, se, phrase)
+        doc = self._docs.get((ws, we))
         if doc is None:
-            from ..nlp import load_english
-            nlp = load_english(("ner", "lemmatizer", "parser"))
-            doc = nlp(text[ss:se])
-            self._docs[(ss, se)] = doc
+            doc = _tagger_pipeline()(text[ws:we])
+            self._docs[(ws, we)] = doc
         kept: list = []
         for tok in doc:
-            s = ss + tok.idx
+            s = ws + tok.idx
             if s < phrase.start or s >= phrase.end:
                 continue
             if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "X") or tok.tag_ in ("VBD", "VBN", "VBG"):
@@ -273,5 +327,17 @@ class _LazyTagger:
             kept.pop()
         if not kept:
             return None
-        start, end = ss + kept[0].idx, ss + kept[-1].idx + len(kept[-1].text)
+        start, end = ws + kept[0].idx, ws + kept[-1].idx + len(kept[-1].text)
         return Phrase(text[start:end], start, end, [t.text for t in kept], True)
+
+
+# spaCy's tokenizer splits at whitespace first (str.isspace, as re's \s), so a window cut at
+# chunk boundaries is tokenized as the sentence is around the phrase.
+_CHUNK_START = re.compile(r"(?<!\S)\S")
+_CHUNK_END = re.compile(r"\S(?!\S)")
+
+
+def _tagger_pipeline():
+    from ..nlp import load_english
+
+    return load_english(("ner", "lemmatizer", "parser"))
