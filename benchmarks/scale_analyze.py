@@ -24,6 +24,7 @@ STAGE_NAMES = {  # progress labels of pipeline.analyze -> table columns
     "stories": "stories",
     "quotes, opinion, claims": "quotes+opinion+claims",
     "stories: provenance, quotes, claims": "provenance+quote groups+verdicts",
+    "writing": "store+outputs",  # each batch's store rows, analysis.json section and dossiers
 }
 
 
@@ -89,18 +90,20 @@ def run(inputs: list[str], workdir: Path, engine: str = "local", workers: int | 
     with TreeMemory() as mem:
         t0 = time.perf_counter()
         analysis = analyze(inputs, db=db, out=workdir / "out" if outputs else None, engine=engine,
-                           workers=workers, progress=progress)
+                           workers=workers, progress=progress, keep_records=False)  # as the CLI runs it
         t1 = time.perf_counter()
     # Each stage runs from its first tick to the next stage's; the last one ends at its
     # last tick (its last task done), after which come merging, the store and the outputs.
+    # The stages after the stories run once per batch of stories: their times add up.
     end_of_last = last_tick[marks[-1][0]] if marks else t0
     bounds = [("ingest", t0)] + marks + [("store+outputs", end_of_last), ("end", t1)]
     stages: dict[str, float] = {}
     for (name, start), (_, end) in zip(bounds, bounds[1:]):
         key = STAGE_NAMES.get(name, name)
         stages[key] = stages.get(key, 0.0) + end - start
+    counts = analysis.counts
     return {"articles": len(analysis.articles), "stories": len(analysis.stories),
-            "quotes": len(analysis.quotes), "claims": len(analysis.claims), "links": len(analysis.links),
+            "quotes": counts["quotes"], "claims": counts["claims"], "links": counts["links"],
             "seconds": t1 - t0, "stages": stages,
             "peak_rss_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "peak_rss_tree": mem.peak, "peak_pss_tree": mem.peak_pss, "engine": engine, "workers": workers}
