@@ -189,3 +189,31 @@ def test_any_text_gives_valid_spans_and_never_raises(pieces, published):
     for c in extract_claims(art):
         assert art.text[c.span[0]:c.span[1]] == c.text
         assert c.low is None or c.high is None or c.low <= c.high
+
+
+_TAGGED = ("The operation seized six AK-47 rifles, 12 magazines and a .357 Magnum that she legally "
+           "owned.  Police responded to a 911 call from a man in the 9700 block of Shady Tree Lane, "
+           "where something odd happened; it's the 2007 World Series MVP who reportedly said that "
+           "anyone could see 300 passing yards against the Saints back in Week 11.\n"
+           "There were 40 people there, but Papandreou's Socialists hold a comfortable lead.")
+
+
+def test_tagged_window_gives_the_sentences_tags_and_the_rulers_pos():
+    """The claims tagger reads tags from a window of the sentence and POS from the ruler's
+    rules without running it: both must equal spaCy's full tagger + attribute_ruler."""
+    from storytrace.stages import claims
+    from storytrace.stages.claim_subjects import Phrase
+
+    nlp = claims._tagger_pipeline()
+    assert claims._skipped() == ["attribute_ruler"]  # en_core_web_sm's rules are all readable
+    full = nlp(_TAGGED)
+    tagger = claims._LazyTagger(_TAGGED)
+    for tok in full:
+        if tok.is_space:
+            continue
+        start, end = tok.idx, tok.idx + len(tok.text)
+        ws, we = tagger._window(0, len(_TAGGED), Phrase(tok.text, start, end, [tok.text], False))
+        window = nlp(_TAGGED[ws:we], disable=claims._skipped())
+        same = [t for t in window if ws + t.idx == start]
+        assert same and same[0].text == tok.text and same[0].tag_ == tok.tag_, tok.text
+        assert claims._pos(same[0]) == tok.pos_, tok.text

@@ -9,6 +9,7 @@ runs only on sentences whose counted phrase the rules could not vouch for.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..ids import make_id
 from ..model import Article, Claim, Quote
@@ -257,8 +258,9 @@ MAX_TAGGED_CHARS = 2000  # spaCy is given at most this much text at once
 # en_core_web_sm's tagger reads a token's features and those of 4 tokens either side (tok2vec:
 # per-token hash embeddings, then 4 CNN layers of window 1), so a window of the sentence with
 # >= 5 whitespace-separated chunks (>= 5 tokens) beyond the phrase gives the phrase's tokens
-# the tags the whole sentence gives them, at a fraction of the cost. One spare chunk for safety.
-CONTEXT_CHUNKS = 6
+# the tags the whole sentence gives them (the 5th may differ, in its trailing-space feature,
+# without reaching them), at a fraction of the cost: spaCy's time grows with the tokens.
+CONTEXT_CHUNKS = 5
 PREFETCH_WINDOWS = 64  # at most this many windows tagged ahead in one batch
 
 
@@ -290,7 +292,7 @@ class _LazyTagger:
         todo = sorted(set(windows) - self._docs.keys())[:PREFETCH_WINDOWS]
         if todo:
             nlp = _tagger_pipeline()
-            for key, doc in zip(todo, nlp.pipe([text[s:e] for s, e in todo])):
+            for key, doc in zip(todo, nlp.pipe([text[s:e] for s, e in todo], disable=_skipped())):
                 self._docs[key] = doc
 
     def _window(self, ss: int, se: int, phrase: Phrase) -> tuple[int, int]:
@@ -313,17 +315,17 @@ class _LazyTagger:
         ws, we = self._window(ss, se, phrase)
         doc = self._docs.get((ws, we))
         if doc is None:
-            doc = _tagger_pipeline()(text[ws:we])
+            doc = _tagger_pipeline()(text[ws:we], disable=_skipped())
             self._docs[(ws, we)] = doc
         kept: list = []
         for tok in doc:
             s = ws + tok.idx
             if s < phrase.start or s >= phrase.end:
                 continue
-            if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "X") or tok.tag_ in ("VBD", "VBN", "VBG"):
+            if _pos(tok) not in ("NOUN", "PROPN", "ADJ", "X") or tok.tag_ in ("VBD", "VBN", "VBG"):
                 break
             kept.append(tok)
-        while kept and kept[-1].pos_ == "ADJ":
+        while kept and _pos(kept[-1]) == "ADJ":
             kept.pop()
         if not kept:
             return None
@@ -341,3 +343,55 @@ def _tagger_pipeline():
     from ..nlp import load_english
 
     return load_english(("ner", "lemmatizer", "parser"))
+
+
+def _skipped() -> list[str]:
+    """The attribute_ruler is skipped where ``_pos`` reads its POS rules."""
+    return [] if _pos_rules() is None else ["attribute_ruler"]
+
+
+@lru_cache(maxsize=1)
+def _pos_rules() -> list[tuple[str | None, frozenset | None, bool | None, str]] | None:
+    """The attribute_ruler's POS rules as (tag, lower words, is_space, POS), in its order (a
+    later rule wins). In en_core_web_sm every rule that sets POS is one token on TAG, LOWER
+    and IS_SPACE, or needs a dependency (never met without the parser); the ruler's Matcher
+    costs ~30% of tagging a short window, a lookup nothing. None: a rule of another shape."""
+    ruler = _tagger_pipeline().get_pipe("attribute_ruler")
+    rules = []
+    for group in ruler.patterns:
+        if "POS" not in group["attrs"]:
+            continue
+        for pattern in group["patterns"]:
+            if any("DEP" in spec for spec in pattern):
+                continue  # no parse: DEP is unset, the rule never matches
+            if len(pattern) != 1 or not set(pattern[0]) <= {"TAG", "LOWER", "IS_SPACE"}:
+                return None
+            spec = pattern[0]
+            lower = spec.get("LOWER")
+            if isinstance(lower, dict):
+                if set(lower) != {"IN"}:
+                    return None
+                lower = frozenset(lower["IN"])
+            elif lower is not None:
+                lower = frozenset([lower])
+            if not isinstance(spec.get("TAG", ""), str) or not isinstance(spec.get("IS_SPACE", False), bool):
+                return None
+            rules.append((spec.get("TAG"), lower, spec.get("IS_SPACE"), group["attrs"]["POS"]))
+    return rules
+
+
+@lru_cache(maxsize=4096)
+def _pos_of(tag: str, lower: str, is_space: bool) -> str:
+    pos = ""  # no rule: no POS (as the ruler leaves it)
+    for r_tag, r_lower, r_space, r_pos in _pos_rules():
+        if (r_tag is None or r_tag == tag) and (r_lower is None or lower in r_lower) \
+                and (r_space is None or r_space == is_space):
+            pos = r_pos
+    return pos
+
+
+def _pos(tok) -> str:
+    """The token's coarse POS, as the attribute_ruler sets it."""
+    if _pos_rules() is None:
+        return tok.pos_
+    return _pos_of(tok.tag_, tok.lower_, tok.is_space)
