@@ -157,7 +157,8 @@ class Similarity:
     dense similarity inside one block; each entry is computed exactly as in the full
     product (same rows, same summation order)."""
 
-    ROWS_PER_CHUNK = 2000
+    ENTRIES_PER_CHUNK = 20_000_000  # similarities computed at once: bounds the chunk's memory
+    MAX_ROWS_PER_CHUNK = 2000
 
     def __init__(self, words, ents, settings: Settings):
         self.words, self.ents, self.settings = words, ents, settings
@@ -165,19 +166,23 @@ class Similarity:
 
     def blocks(self, threshold: float) -> list[np.ndarray]:
         """Connected components of the pairs at ``threshold`` or above, sorted by first
-        member. Found a chunk of rows at a time, carrying only each article's component
-        forward, so the pairs are never all held (one kind of news: ~all 4e7 of 10k)."""
+        member. Found a chunk of rows at a time, each row against the rows after it, carrying
+        only each article's component forward, so the pairs are never all held (one kind of
+        news: ~all 4e7 of 10k)."""
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
         root = np.arange(self.n, dtype=np.int64)  # each article's component, by its first member
-        for start in range(0, self.n, self.ROWS_PER_CHUNK):
-            stop = min(self.n, start + self.ROWS_PER_CHUNK)
+        rows = max(1, min(self.MAX_ROWS_PER_CHUNK, self.ENTRIES_PER_CHUNK // max(1, self.n)))
+        for start in range(0, self.n, rows):
+            stop = min(self.n, start + rows)
+            # Row i against rows >= start: pairs (i, j < start) were seen with j's chunk.
+            # An entry's value does not depend on which other columns are computed.
             chunk = content_similarity(self.words[start:stop], self.ents[start:stop],
-                                       self.words, self.ents, self.settings).tocoo()
-            keep = (chunk.row + start < chunk.col) & (chunk.data >= threshold)
+                                       self.words[start:], self.ents[start:], self.settings).tocoo()
+            keep = (chunk.row < chunk.col) & (chunk.data >= threshold)
             ri = np.concatenate([chunk.row[keep].astype(np.int64) + start, np.arange(self.n)])
-            ci = np.concatenate([chunk.col[keep].astype(np.int64), root])
+            ci = np.concatenate([chunk.col[keep].astype(np.int64) + start, root])
             del chunk, keep
             graph = coo_matrix((np.ones(len(ri), dtype=np.int8), (ri, ci)), shape=(self.n, self.n))
             _, comp = connected_components(graph, directed=False)
