@@ -8,6 +8,14 @@ engine with 1 and 2 local workers.
 
     python benchmarks/run_all.py [--sizes 1000,10000,100000] [--naive-sample 2000]
                                  [--dask-size 2000] [--workdir DIR] [--json FILE]
+                                 [--style news|uniform]
+
+--style picks the generator (benchmarks/generate.py): "news" (the default since
+2026-11-23 evening) is calibrated on real news (benchmarks/corpus_stats.py: lengths,
+vocabulary growth, ~1% of pairs at the story threshold, pronoun speakers that send
+sentences to spaCy); "uniform" is the earlier ~1,000-word generator that produced every
+table in benchmarks/README.md's Scale section up to 2026-11-23 16:45, kept so those
+figures can be reproduced.
 
 Every size runs `analyze` in a fresh process (so peak memory is that size's own).
 Timings on a shared machine are noisy: compare the ratios within one run.
@@ -31,13 +39,13 @@ STAGES = ["ingest", "boilerplate", "duplicates", "stories", "quotes+opinion+clai
           "provenance+quote groups+verdicts", "store+outputs"]
 
 
-def write_corpus(n: int, path: Path) -> list[str]:
+def write_corpus(n: int, path: Path, style: str = "news") -> list[str]:
     """The generated corpus as JSONL input (no story labels); returns the texts."""
     from generate import corpus
 
     texts = []
     with open(path, "w", encoding="utf-8") as fh:
-        for a in corpus(n):
+        for a in corpus(n, style=style):
             rec = {k: v for k, v in a.items() if k != "story"}
             fh.write(json.dumps(rec) + "\n")
             texts.append(a["text"])
@@ -78,18 +86,20 @@ def main(argv=None) -> dict:
     ap.add_argument("--dask-size", type=int, default=2000, help="0 skips the Dask comparison")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="also write the raw numbers here")
+    ap.add_argument("--style", choices=("news", "uniform"), default="news",
+                    help="corpus generator: news (calibrated on real news) or uniform (the earlier tables)")
     args = ap.parse_args(argv)
     from scale_refs import floor, naive
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
     work = Path(args.workdir or tempfile.mkdtemp(prefix="storytrace-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {machine()}\nworkdir: {work}", flush=True)
-    results: dict = {"machine": machine(), "sizes": {}}
+    print(f"machine: {machine()}\nworkdir: {work}\ncorpus style: {args.style}", flush=True)
+    results: dict = {"machine": machine(), "style": args.style, "sizes": {}}
     naive_cache: dict[tuple, dict] = {}
     for n in sizes:
-        path = work / f"corpus-{n}.jsonl"
-        texts = write_corpus(n, path)
+        path = work / f"corpus-{args.style}-{n}.jsonl"
+        texts = write_corpus(n, path, args.style)
         sample = texts[:min(n, args.naive_sample)]
         key = (len(sample), hash(tuple(sample)))  # the generator is prefix-stable: 10k and 100k share it
         del texts
@@ -113,9 +123,9 @@ def main(argv=None) -> dict:
     if args.dask_size:
         from scale_dask import run as run_dask
 
-        path = work / f"corpus-{args.dask_size}.jsonl"
+        path = work / f"corpus-{args.style}-{args.dask_size}.jsonl"
         if not path.exists():
-            write_corpus(args.dask_size, path)
+            write_corpus(args.dask_size, path, args.style)
         print(f"\nDask 1 vs 2 workers on {args.dask_size:,} articles ...", flush=True)
         try:
             results["dask"] = run_dask(str(path), work / "dask")
@@ -147,8 +157,9 @@ def table(results: dict) -> str:
                  fmt_rate(n, r["floor"]["seconds"]), fmt_rate(n, naive_s) + measured,
                  f"1/{naive_s / r['seconds']:.1f}", f"{r['seconds'] / r['floor']['seconds']:.0f}×"]
         rows.append("| " + " | ".join(cells) + " |")
-    out = ["Articles/s per stage (parallel stages on all cores), end to end, and the references:", "",
-           *rows]
+    style = results.get("style", "uniform")  # runs saved before --style were all uniform
+    out = [f"Articles/s per stage (parallel stages on all cores), end to end, and the references "
+           f"(corpus style: {style}):", "", *rows]
     ns = sorted(int(n) for n in sizes)
     if len(ns) >= 2:
         out += ["", "Growth of cost per stage: exponent k in time ∝ n^k (1.0 = linear)", "",
