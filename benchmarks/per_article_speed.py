@@ -96,7 +96,7 @@ def _warm_up_articles() -> list:
     from storytrace.nlp import load_english
 
     load_english(("ner", "lemmatizer", "parser"))  # claims._LazyTagger (skips its attribute_ruler)
-    load_english(exclude=("ner", "lemmatizer"))  # speaker_parse._nlp
+    load_english(exclude=("ner", "lemmatizer"))  # speaker_parse._parse
     load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger"))  # quotes._nearest_person
 
     return [Article(id=a["id"], text=a["text"], published=a["published"], language="en")

@@ -9,7 +9,6 @@ runs only on sentences whose counted phrase the rules could not vouch for.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..ids import make_id
 from ..model import Article, Claim, Quote
@@ -291,9 +290,7 @@ class _LazyTagger:
                     windows.append(self._window(ss, se, phrase))
         todo = sorted(set(windows) - self._docs.keys())[:PREFETCH_WINDOWS]
         if todo:
-            nlp = _tagger_pipeline()
-            for key, doc in zip(todo, nlp.pipe([text[s:e] for s, e in todo], disable=_skipped())):
-                self._docs[key] = doc
+            self._docs.update(zip(todo, _tag([text[s:e] for s, e in todo])))
 
     def _window(self, ss: int, se: int, phrase: Phrase) -> tuple[int, int]:
         """The chunks of the sentence from CONTEXT_CHUNKS before the phrase to as many after."""
@@ -315,17 +312,17 @@ class _LazyTagger:
         ws, we = self._window(ss, se, phrase)
         doc = self._docs.get((ws, we))
         if doc is None:
-            doc = _tagger_pipeline()(text[ws:we], disable=_skipped())
+            doc = _tag([text[ws:we]])[0]
             self._docs[(ws, we)] = doc
         kept: list = []
         for tok in doc:
             s = ws + tok.idx
             if s < phrase.start or s >= phrase.end:
                 continue
-            if _pos(tok) not in ("NOUN", "PROPN", "ADJ", "X") or tok.tag_ in ("VBD", "VBN", "VBG"):
+            if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "X") or tok.tag_ in ("VBD", "VBN", "VBG"):
                 break
             kept.append(tok)
-        while kept and _pos(kept[-1]) == "ADJ":
+        while kept and kept[-1].pos_ == "ADJ":
             kept.pop()
         if not kept:
             return None
@@ -339,59 +336,10 @@ _CHUNK_START = re.compile(r"(?<!\S)\S")
 _CHUNK_END = re.compile(r"\S(?!\S)")
 
 
-def _tagger_pipeline():
-    from ..nlp import load_english
-
-    return load_english(("ner", "lemmatizer", "parser"))
+_TAGGER = ("ner", "lemmatizer", "parser")  # tok2vec, tagger and the attribute_ruler's POS
 
 
-def _skipped() -> list[str]:
-    """The attribute_ruler is skipped where ``_pos`` reads its POS rules."""
-    return [] if _pos_rules() is None else ["attribute_ruler"]
+def _tag(texts: list[str]) -> list:
+    from ..nlp import tag
 
-
-@lru_cache(maxsize=1)
-def _pos_rules() -> list[tuple[str | None, frozenset | None, bool | None, str]] | None:
-    """The attribute_ruler's POS rules as (tag, lower words, is_space, POS), in its order (a
-    later rule wins). In en_core_web_sm every rule that sets POS is one token on TAG, LOWER
-    and IS_SPACE, or needs a dependency (never met without the parser); the ruler's Matcher
-    costs ~30% of tagging a short window, a lookup nothing. None: a rule of another shape."""
-    ruler = _tagger_pipeline().get_pipe("attribute_ruler")
-    rules = []
-    for group in ruler.patterns:
-        if "POS" not in group["attrs"]:
-            continue
-        for pattern in group["patterns"]:
-            if any("DEP" in spec for spec in pattern):
-                continue  # no parse: DEP is unset, the rule never matches
-            if len(pattern) != 1 or not set(pattern[0]) <= {"TAG", "LOWER", "IS_SPACE"}:
-                return None
-            spec = pattern[0]
-            lower = spec.get("LOWER")
-            if isinstance(lower, dict):
-                if set(lower) != {"IN"}:
-                    return None
-                lower = frozenset(lower["IN"])
-            elif lower is not None:
-                lower = frozenset([lower])
-            if not isinstance(spec.get("TAG", ""), str) or not isinstance(spec.get("IS_SPACE", False), bool):
-                return None
-            rules.append((spec.get("TAG"), lower, spec.get("IS_SPACE"), group["attrs"]["POS"]))
-    return rules
-
-
-@lru_cache(maxsize=4096)
-def _pos_of(tag: str, lower: str, is_space: bool) -> str:
-    pos = ""  # no rule: no POS (as the ruler leaves it)
-    for r_tag, r_lower, r_space, r_pos in _pos_rules():
-        if (r_tag is None or r_tag == tag) and (r_lower is None or lower in r_lower) \
-                and (r_space is None or r_space == is_space):
-            pos = r_pos
-    return pos
-
-
-def _pos(tok) -> str:
-    """The token's coarse POS, as the attribute_ruler sets it."""
-    if _pos_rules() is None:
-        return tok.pos_
-    return _pos_of(tok.tag_, tok.lower_, tok.is_space)
+    return tag(texts, _TAGGER)

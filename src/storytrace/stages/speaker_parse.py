@@ -48,11 +48,14 @@ _CLIMB_DEPS = {"advcl", "xcomp", "conj", "ccomp", "pcomp", "prep", "pobj", "acl"
 _NAME_DEPS = {"compound", "flat", "amod", "det", "poss", "case", "nummod", "nmod", "punct"}
 
 
-def _nlp():
-    from ..nlp import load_english
+# The tagger and parser only: no entities or lemmas needed for a subject.
+_PARSER = ("ner", "lemmatizer")
 
-    # The tagger and parser only: no entities or lemmas needed for a subject.
-    return load_english(exclude=("ner", "lemmatizer"))
+
+def _parse(sentence: str):
+    from ..nlp import tag
+
+    return tag([sentence], _PARSER)[0]  # the attribute_ruler's POS/TAG/DEP by lookup
 
 
 def speaker_from_parse(text: str, start: int, end: int, quote_start: int,
@@ -65,7 +68,7 @@ def speaker_from_parse(text: str, start: int, end: int, quote_start: int,
     sentence = text[start:end]
     if not sentence.strip() or len(sentence) > 1500:
         return None
-    doc = _nlp()(sentence)
+    doc = _parse(sentence)
     inside = [(s - start, e - start) for s, e in quote_spans]
 
     def quoted(tok) -> bool:
