@@ -1,6 +1,6 @@
 """Per-article stages (quotes, opinion, claims): speed, profile, and a canonical dump.
 
-    .venv/bin/python benchmarks/per_article_speed.py time [--repeat 3]
+    .venv/bin/python benchmarks/per_article_speed.py time [--repeat 3] [--real] [--spacy]
     .venv/bin/python benchmarks/per_article_speed.py dump OUT.json [--external]
     .venv/bin/python benchmarks/per_article_speed.py profile [--top 40]
     .venv/bin/python benchmarks/per_article_speed.py compare OLD_SRC [--repeat 5] [--real]
@@ -13,7 +13,8 @@ the code can be compared byte for byte; ``--external`` adds the real news texts 
 labelled sets in ../shared/data (read there, never copied into the repo).
 ``time`` reports ms/article of ``pipeline.per_article_stages`` and, measured in the same
 process on the same texts, a baseline (``text.sentences`` + ``\\w+`` tokenising); the
-ratio between them is what compares across runs on this shared machine.
+ratio between them is what compares across runs on this shared machine; ``--spacy`` adds
+spaCy's full English pipeline over the same texts (``nlp.pipe``), the yardstick of issue 8.
 ``compare`` loads another checkout's package (``git worktree add /tmp/old REV``, then
 ``compare /tmp/old/src``) as ``storytrace_old`` and times old and new in turns in one
 process (CPU time, best of ``--repeat``), so the load of the machine hits both alike.
@@ -160,7 +161,15 @@ def _best(fn, repeat: int) -> float:
     return best
 
 
-def timing(repeat: int, real: bool = False) -> dict:
+def _spacy_full(texts: list[str]) -> None:
+    """spaCy's whole English pipeline over the texts (the yardstick of issue 8)."""
+    from storytrace.nlp import load_english
+
+    for _ in load_english().pipe(texts, batch_size=64):
+        pass
+
+
+def timing(repeat: int, real: bool = False, spacy: bool = False) -> dict:
     from storytrace.settings import Settings
 
     settings = Settings()
@@ -175,6 +184,11 @@ def timing(repeat: int, real: bool = False) -> dict:
                       "stages_ms_per_article": round(1000 * t_stage / len(arts), 3),
                       "baseline_ms_per_article": round(1000 * t_base / len(arts), 3),
                       "ratio_to_baseline": round(t_stage / t_base, 2)}
+        if spacy:  # one pass: it takes minutes
+            _spacy_full(texts[:20])  # loads the full pipeline
+            t_spacy = _best(lambda: _spacy_full(texts), 1)
+            rows[name].update(spacy_full_ms_per_article=round(1000 * t_spacy / len(arts), 3),
+                              stages_share_of_spacy_full=round(t_stage / t_spacy, 3))
     print(json.dumps(rows, indent=1))
     return rows
 
@@ -245,6 +259,7 @@ def main() -> None:
     t = sub.add_parser("time")
     t.add_argument("--repeat", type=int, default=3)
     t.add_argument("--real", action="store_true")
+    t.add_argument("--spacy", action="store_true", help="also time spaCy's full pipeline on the texts")
     d = sub.add_parser("dump")
     d.add_argument("out")
     d.add_argument("--external", action="store_true")
@@ -257,7 +272,7 @@ def main() -> None:
     p.add_argument("--real", action="store_true")
     args = ap.parse_args()
     if args.cmd == "time":
-        timing(args.repeat, args.real)
+        timing(args.repeat, args.real, args.spacy)
     elif args.cmd == "compare":
         compare(args.old_src, args.repeat, args.real)
     elif args.cmd == "dump":
