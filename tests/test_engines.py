@@ -26,12 +26,12 @@ def demo_store(tmp_path_factory):
     return db
 
 
-def run_engine(ingested, tmp_path, name, **kwargs) -> tuple[str, str]:
+def run_engine(ingested, tmp_path, name, settings=Settings(), **kwargs) -> tuple[str, str]:
     """Analyse a copy of the ingested store; (canonical dump of the store, analysis JSON)."""
     db = tmp_path / f"{name}.db"
     shutil.copy(ingested, db)
     with Store(db) as store:
-        analysis = analyze_store(store, Settings(), **kwargs)
+        analysis = analyze_store(store, settings, **kwargs)
         store.write_analysis(analysis)
     return canonical_dump(db), json.dumps(analysis.to_dict(), sort_keys=True, default=str)
 
@@ -51,14 +51,16 @@ def test_local_pool_matches_in_process(demo_store, in_process, tmp_path, monkeyp
     import storytrace.engine.local as local
     monkeypatch.setattr(local, "MIN_ARTICLES_FOR_POOL", 1)
     monkeypatch.setattr(local, "CHUNK", 3)
-    assert run_engine(demo_store, tmp_path, "pool", engine="local", workers=2) == in_process
+    # In batches of stories (one batch in process): the pool runs one round per batch and stage.
+    batched = Settings(analysis_batch_articles=5)
+    assert run_engine(demo_store, tmp_path, "pool", batched, engine="local", workers=2) == in_process
 
 
 def test_dask_local_cluster_matches_local(demo_store, in_process, tmp_path, monkeypatch):
     pytest.importorskip("dask.distributed")
     import storytrace.engine.dask as dask_engine
     monkeypatch.setattr(dask_engine, "CHUNK", 4)  # several tasks, so ordering is exercised
-    on_dask = run_engine(demo_store, tmp_path, "dask", engine="dask", workers=2)
+    on_dask = run_engine(demo_store, tmp_path, "dask", Settings(analysis_batch_articles=5), engine="dask", workers=2)
     assert on_dask == in_process
     assert not list(tmp_path.glob("dask.db.parts/**/*.pkl"))  # every part was loaded and removed
 
