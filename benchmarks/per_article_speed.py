@@ -98,7 +98,7 @@ def _warm_up_articles() -> list:
 
     load_english(("ner", "lemmatizer", "parser"))  # claims._LazyTagger (skips its attribute_ruler)
     load_english(exclude=("ner", "lemmatizer"))  # speaker_parse._parse
-    load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger"))  # quotes._nearest_person
+    load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger", "tok2vec"))  # quotes._nearest_person
 
     return [Article(id=a["id"], text=a["text"], published=a["published"], language="en")
             for a in corpus(20, seed=99)]

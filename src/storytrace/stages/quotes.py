@@ -346,6 +346,8 @@ def _nearest_person(text: str, start: int, end: int) -> str | None:
     snippet = text[start:end]
     if not re.search(r"[A-Z][a-z]", snippet):
         return None
-    nlp = load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger"))
+    # NER only: en_core_web_sm's ner has its own tok2vec, the shared one feeds only the
+    # tagger and parser (a quarter of this call, for nothing).
+    nlp = load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger", "tok2vec"))
     persons = [e.text for e in nlp(snippet).ents if e.label_ == "PERSON"]
     return persons[-1] if persons else None
