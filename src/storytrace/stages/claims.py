@@ -293,7 +293,8 @@ class _LazyTagger:
             self._docs.update(zip(todo, _tag([text[s:e] for s, e in todo])))
 
     def _window(self, ss: int, se: int, phrase: Phrase) -> tuple[int, int]:
-        """The chunks of the sentence from CONTEXT_CHUNKS before the phrase to as many after."""
+        """The span of the sentence with at least CONTEXT_CHUNKS whole chunks (or the
+        sentence's edge) on each side of the phrase."""
         if se - ss > MAX_TAGGED_CHARS:  # a run-on "sentence" (a one-line file): a shorter span
             ss, se = max(ss, phrase.start - 200), min(se, phrase.end + 200)
         text = self._text
