@@ -118,19 +118,15 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
-def write_json_atomic(path: Path, data, sections: dict | None = None) -> None:
-    """Write via a temp file, fsync and rename, so a killed run never leaves half a file.
-
-    An :class:`Analysis` is written record by record (the same bytes as dumping its
-    ``to_dict()``), so a 100k-article analysis never exists twice in memory; ``sections``
-    give some of its record lists as JSON text instead (see ``Analysis.json_pieces``)."""
+def write_json_atomic(path: Path, analysis: Analysis, sections: dict | None = None) -> None:
+    """Write analysis.json via a temp file, fsync and rename, so a killed run never leaves
+    half a file. Written record by record (the same bytes as dumping ``to_dict()``), so a
+    100k-article analysis never exists twice in memory; ``sections`` give some of its record
+    lists as JSON text instead (see ``Analysis.json_pieces``)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            if isinstance(data, Analysis):
-                fh.writelines(data.json_pieces(_dumps, sections))
-            else:
-                fh.write(_dumps(data))
+            fh.writelines(analysis.json_pieces(_dumps, sections))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
