@@ -253,3 +253,46 @@ def test_one_event_with_an_odd_article_is_not_split():
     assert [arts[i].id for i in dam] == ["one-3", "one-4", "one-5", "roundup"]
     stories = group_stories(arts, {}, {}, Settings())
     assert len(stories) == 1
+
+
+def _components(adjacent: np.ndarray) -> list[list[int]]:
+    from scipy.sparse.csgraph import connected_components
+
+    _, comp = connected_components(adjacent, directed=False)
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(comp.tolist()):
+        groups.setdefault(c, []).append(i)
+    return sorted(groups.values())
+
+
+def test_pair_search_finds_every_threshold_pair_within_its_band():
+    """Blocks are the components of the pairs at the threshold among articles at most
+    ``story_max_block`` apart: all pairs below that many articles, the band above it."""
+    import dataclasses
+
+    arts = _generated_news(240)
+    words, ents, _, _ = story_vectors(arts)
+    settings = Settings()
+    n = len(arts)
+    linked = Similarity(words, ents, settings).block(np.arange(n)) >= settings.story_threshold
+    got = sorted(b.tolist() for b in Similarity(words, ents, settings).blocks(settings.story_threshold))
+    assert got == _components(linked)
+    assert max(map(len, got)) > 1  # the generated stories do form blocks
+
+    narrow = dataclasses.replace(settings, story_max_block=5)
+    distance = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+    banded = sorted(b.tolist() for b in Similarity(words, ents, narrow).blocks(settings.story_threshold))
+    assert banded == _components(linked & (distance <= 5))
+    assert banded != got  # pairs further apart than the band were not compared
+
+
+def _generated_news(n: int) -> list[Article]:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", path)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    recs = sorted(generate.corpus(n, style="news"), key=lambda r: (r["published"], r["id"]))
+    return [Article(id=r["id"], text=r["text"], title=r["title"], published=r["published"], source=r["source"])
+            for r in recs]

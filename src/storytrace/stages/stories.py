@@ -7,7 +7,10 @@ Average-linkage clustering at one threshold cuts the similarity graph into stori
 
 Average linkage can only join two groups when at least one article pair reaches the
 threshold, so the connected components of the thresholded graph are exact blocks: each is
-clustered on its own, and 100k articles never make one 100k x 100k matrix.
+clustered on its own, and 100k articles never make one 100k x 100k matrix. The pairs are
+searched among articles at most ``story_max_block`` apart in time order (exact below that
+many representatives), the span a block's clustering window covers anyway, so the search
+grows linearly with the corpus instead of with its square.
 
 Related stories: two stories that would be one on words and names alone but are far
 apart in time (a later investigation of the same event).
@@ -165,22 +168,28 @@ class Similarity:
         self.n = words.shape[0]
 
     def blocks(self, threshold: float) -> list[np.ndarray]:
-        """Connected components of the pairs at ``threshold`` or above, sorted by first
-        member. Found a chunk of rows at a time, each row against the rows after it, carrying
-        only each article's component forward, so the pairs are never all held (one kind of
-        news: ~all 4e7 of 10k)."""
+        """Connected components of the pairs at ``threshold`` or above among rows at most
+        ``story_max_block`` apart (rows are in time order), sorted by first member.
+
+        Found a chunk of rows at a time, each row against the band of rows after it,
+        carrying only each article's component forward, so the pairs are never all held (one
+        kind of news: ~all 4e7 of 10k). Every pair of news articles shares some word, so an
+        unbounded search costs n² products: 100k articles took ~16 minutes in this stage. A
+        block bigger than the band is clustered in windows of that size anyway."""
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
+        band = max(1, self.settings.story_max_block)
         root = np.arange(self.n, dtype=np.int64)  # each article's component, by its first member
-        rows = max(1, min(self.MAX_ROWS_PER_CHUNK, self.ENTRIES_PER_CHUNK // max(1, self.n)))
+        rows = max(1, min(self.MAX_ROWS_PER_CHUNK, self.ENTRIES_PER_CHUNK // max(1, min(self.n, band))))
         for start in range(0, self.n, rows):
             stop = min(self.n, start + rows)
-            # Row i against rows >= start: pairs (i, j < start) were seen with j's chunk.
+            end = min(self.n, stop + band)
+            # Row i against rows start..end: pairs (i, j < start) were seen with j's chunk.
             # An entry's value does not depend on which other columns are computed.
             chunk = content_similarity(self.words[start:stop], self.ents[start:stop],
-                                       self.words[start:], self.ents[start:], self.settings).tocoo()
-            keep = (chunk.row < chunk.col) & (chunk.data >= threshold)
+                                       self.words[start:end], self.ents[start:end], self.settings).tocoo()
+            keep = (chunk.row < chunk.col) & (chunk.col - chunk.row <= band) & (chunk.data >= threshold)
             ri = np.concatenate([chunk.row[keep].astype(np.int64) + start, np.arange(self.n)])
             ci = np.concatenate([chunk.col[keep].astype(np.int64) + start, root])
             del chunk, keep
