@@ -268,20 +268,19 @@ def _components(adjacent: np.ndarray) -> list[list[int]]:
 def test_pair_search_finds_every_threshold_pair_within_its_band():
     """Blocks are the components of the pairs at the threshold among articles at most
     ``story_max_block`` apart: all pairs below that many articles, the band above it."""
-    import dataclasses
-
     arts = _generated_news(240)
     words, ents, _, _ = story_vectors(arts)
     settings = Settings()
     n = len(arts)
     linked = Similarity(words, ents, settings).block(np.arange(n)) >= settings.story_threshold
-    got = sorted(b.tolist() for b in Similarity(words, ents, settings).blocks(settings.story_threshold))
+    assert n <= settings.story_max_block
+    similarity = Similarity(words, ents, settings)
+    got = sorted(b.tolist() for b in similarity.blocks(settings.story_threshold, settings.story_max_block))
     assert got == _components(linked)
     assert max(map(len, got)) > 1  # the generated stories do form blocks
 
-    narrow = dataclasses.replace(settings, story_max_block=5)
     distance = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
-    banded = sorted(b.tolist() for b in Similarity(words, ents, narrow).blocks(settings.story_threshold))
+    banded = sorted(b.tolist() for b in similarity.blocks(settings.story_threshold, 5))
     assert banded == _components(linked & (distance <= 5))
     assert banded != got  # pairs further apart than the band were not compared
 

@@ -167,9 +167,9 @@ class Similarity:
         self.words, self.ents, self.settings = words, ents, settings
         self.n = words.shape[0]
 
-    def blocks(self, threshold: float) -> list[np.ndarray]:
+    def blocks(self, threshold: float, band: int) -> list[np.ndarray]:
         """Connected components of the pairs at ``threshold`` or above among rows at most
-        ``story_max_block`` apart (rows are in time order), sorted by first member.
+        ``band`` apart (rows are in time order), sorted by first member.
 
         Found a chunk of rows at a time, each row against the band of rows after it,
         carrying only each article's component forward, so the pairs are never all held (one
@@ -179,7 +179,7 @@ class Similarity:
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
-        band = max(1, self.settings.story_max_block)
+        band = max(1, band)
         root = np.arange(self.n, dtype=np.int64)  # each article's component, by its first member
         rows = max(1, min(self.MAX_ROWS_PER_CHUNK, self.ENTRIES_PER_CHUNK // max(1, min(self.n, band))))
         for start in range(0, self.n, rows):
@@ -242,7 +242,7 @@ def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarr
         return [0], []
     thr = settings.story_threshold
     # Blocks on undamped similarity: they hold every story and every related pair.
-    blocks = similarity.blocks(thr)
+    blocks = similarity.blocks(thr, settings.story_max_block)
     labels = np.full(n, -1, dtype=np.int64)
     related: set[tuple[int, int]] = set()
     next_label = 0
