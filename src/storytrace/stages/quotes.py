@@ -341,13 +341,14 @@ def _mask_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
 
 def _nearest_person(text: str, start: int, end: int) -> str | None:
     """The last PERSON entity in the sentences before ``end``: the only model call here."""
-    from ..nlp import load_english
+    from ..nlp import tag
 
     snippet = text[start:end]
     if not re.search(r"[A-Z][a-z]", snippet):
         return None
     # NER only: en_core_web_sm's ner has its own tok2vec, the shared one feeds only the
-    # tagger and parser (a quarter of this call, for nothing).
-    nlp = load_english(exclude=("parser", "lemmatizer", "attribute_ruler", "tagger", "tok2vec"))
-    persons = [e.text for e in nlp(snippet).ents if e.label_ == "PERSON"]
+    # tagger and parser (a quarter of this call, for nothing). Through ``nlp.tag`` (with no
+    # attribute_ruler, the plain pipeline) so a chunk's calls are batched (``nlp_batch``).
+    doc = tag([snippet], ("parser", "lemmatizer", "attribute_ruler", "tagger", "tok2vec"))[0]
+    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
     return persons[-1] if persons else None
