@@ -56,6 +56,52 @@ def test_local_pool_matches_in_process(demo_store, in_process, tmp_path, monkeyp
     assert run_engine(demo_store, tmp_path, "pool", batched, engine="local", workers=2) == in_process
 
 
+def test_pool_analyses_articles_while_the_stories_are_found(demo_store, in_process, tmp_path, monkeypatch):
+    """On a pool the per-article stages start before duplicates and stories and run
+    meanwhile: their results are arriving in the temp file before the stories stage ends,
+    and the file is gone after the run."""
+    import time
+
+    import storytrace.engine.local as local
+    import storytrace.stages.stories_incremental as stories_stage
+
+    monkeypatch.setattr(local, "MIN_ARTICLES_FOR_POOL", 1)
+    monkeypatch.setattr(local, "CHUNK", 3)
+    real_stage = stories_stage.stories_for_store
+    seen = []
+
+    def stories_after_some_results(store, *args, **kwargs):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            spooled = list(Path(store.path).parent.glob(".storytrace-ahead-*.tmp"))
+            if spooled and spooled[0].stat().st_size > 0:
+                break
+            time.sleep(0.05)
+        seen.append(spooled[0].stat().st_size if spooled else 0)
+        return real_stage(store, *args, **kwargs)
+
+    monkeypatch.setattr(stories_stage, "stories_for_store", stories_after_some_results)
+    assert run_engine(demo_store, tmp_path, "ahead", engine="local", workers=2) == in_process
+    assert seen and seen[0] > 0
+    assert not list(tmp_path.glob(".storytrace-ahead-*"))
+
+
+def test_a_failing_article_task_fails_the_run_and_leaves_no_temp_file(demo_store, tmp_path, monkeypatch):
+    import storytrace.engine.local as local
+    import storytrace.pipeline as pipeline
+
+    monkeypatch.setattr(local, "MIN_ARTICLES_FOR_POOL", 1)
+    monkeypatch.setattr(local, "CHUNK", 3)
+
+    def broken(article, settings):
+        raise ValueError(f"cannot analyse {article.id}")
+
+    monkeypatch.setattr(pipeline, "per_article_stages", broken)  # the pool forks after this
+    with pytest.raises(ValueError, match="cannot analyse"):
+        run_engine(demo_store, tmp_path, "broken", engine="local", workers=2)
+    assert not list(tmp_path.glob(".storytrace-ahead-*"))
+
+
 def test_dask_local_cluster_matches_local(demo_store, in_process, tmp_path, monkeypatch):
     pytest.importorskip("dask.distributed")
     import storytrace.engine.dask as dask_engine

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .model import Analysis, Article, Quote, RecordError
@@ -71,22 +72,26 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
     from .engine import get_engine
     from .stages.stories_incremental import stories_for_store
 
-    articles, duplicates, changed = prepare_articles(store, settings, progress)
+    articles, changed = learned_articles(store, progress)
+    with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run, \
+            _articles_ahead(run, articles, settings, store) as ahead:
+        duplicates = mark_duplicates(articles, settings, progress)
+        _tick(progress, "stories", 0, len(articles))
+        stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
+        by_id = {a.id: a for a in articles}
+        for story in stories:
+            for aid in story.articles:
+                by_id[aid].story = story.id
 
-    _tick(progress, "stories", 0, len(articles))
-    stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
-    by_id = {a.id: a for a in articles}
-    for story in stories:
-        for aid in story.articles:
-            by_id[aid].story = story.id
-
-    analysis = Analysis(articles=articles, stories=stories, extra={"quote_groups": [], "facts": []})
-    counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
-    ticks = _BatchProgress(progress, len(articles))
-    with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run:
+        analysis = Analysis(articles=articles, stories=stories, extra={"quote_groups": [], "facts": []})
+        counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
+        ticks = _BatchProgress(progress, len(articles))
         for part in story_batches(analysis, settings.analysis_batch_articles):
             ticks.batch(len(part.articles))
-            _per_article_stages(run, part, settings, ticks, len(articles))
+            if ahead is not None:
+                _take_per_article(ahead, part, progress)
+            else:
+                _per_article_stages(run, part, settings, ticks, len(articles))
             _story_stages(run, part, by_id, duplicates, settings, ticks, len(articles))
             for name in counts:
                 records = part.extra[name] if name in part.extra else getattr(part, name)
@@ -126,6 +131,56 @@ def _per_article_stages(run, part: Analysis, settings: Settings, progress, run_s
         template = _CopyResults(per_article[rep])
         for copy_id in copies:
             per_article[copy_id] = template.for_copy(copy_id)
+    _hand_to_story_stages(part, per_article)
+
+
+class _Ahead:
+    """The whole run's per-article results, computed ahead on the engine (engine/ahead.py),
+    and which article's results each exact copy reuses."""
+
+    def __init__(self, results, copies_of: dict[str, list[str]]):
+        self.results = results
+        self.rep_of = {copy: rep for rep, copies in copies_of.items() for copy in copies}
+
+
+def _take_per_article(ahead: _Ahead, part: Analysis, progress) -> None:
+    """A batch's per-article results from those computed ahead (copies re-keyed)."""
+    reps = {a.id: ahead.rep_of.get(a.id, a.id) for a in part.articles}
+    got = ahead.results.take(sorted(set(reps.values())),
+                             lambda done, total: _tick(progress, "quotes, opinion, claims", done, total))
+    templates: dict[str, _CopyResults] = {}
+    per_article = {}
+    for aid, rep in reps.items():
+        if aid == rep:
+            per_article[aid] = got[rep]
+        else:
+            template = templates.get(rep) or templates.setdefault(rep, _CopyResults(got[rep]))
+            per_article[aid] = template.for_copy(aid)
+    _hand_to_story_stages(part, per_article)
+
+
+@contextmanager
+def _articles_ahead(run, articles: list[Article], settings: Settings, store: Store):
+    """Start the per-article stages of the whole run on the engine's workers, when it has
+    any (they then run while this process finds duplicates and stories); None otherwise."""
+    if not articles or not run.parallel(len(articles)):
+        yield None
+        return
+    from .engine.ahead import ArticleResults
+
+    distinct, copies_of = _distinct_texts(articles)
+    path = getattr(store, "path", None)
+    results = ArticleResults.start(run, distinct, settings, run.chunk,
+                                   str(Path(path).parent) if path is not None else None)
+    try:
+        yield _Ahead(results, copies_of)
+    finally:
+        results.close()
+
+
+def _hand_to_story_stages(part: Analysis, per_article: dict[str, dict]) -> None:
+    """Each article's opinion spans, and its quotes and claims grouped by story for the
+    story stages."""
     quotes_by_story: dict[str, list] = defaultdict(list)
     claims_by_story: dict[str, list] = defaultdict(list)
     for art in part.articles:
@@ -157,8 +212,14 @@ class _BatchProgress:
 def prepare_articles(store: Store, settings: Settings, progress: Progress | None = None):
     """The store's articles with learned boilerplate (written back) and duplicates marked:
     (articles, duplicates, {article id: boilerplate spans that changed in this run})."""
+    articles, changed = learned_articles(store, progress)
+    return articles, mark_duplicates(articles, settings, progress), changed
+
+
+def learned_articles(store: Store, progress: Progress | None = None):
+    """The store's articles with learned boilerplate (written back): (articles, {article id:
+    boilerplate spans that changed in this run})."""
     from .stages.boilerplate import learn_boilerplate
-    from .stages.dedupe import find_duplicates
 
     articles = list(store.iter_articles())
     _tick(progress, "boilerplate", 0, len(articles))
@@ -170,13 +231,19 @@ def prepare_articles(store: Store, settings: Settings, progress: Progress | None
             if a.id in changed:
                 a.boilerplate_spans = changed[a.id]
                 a.__dict__.pop("_analysis_text", None)
+    return articles, changed
+
+
+def mark_duplicates(articles: list[Article], settings: Settings, progress: Progress | None = None):
+    """Duplicate groups (``find_duplicates``), each copy's ``duplicate_of`` set in place."""
+    from .stages.dedupe import find_duplicates
 
     _tick(progress, "duplicates", 0, len(articles))
     duplicates = find_duplicates(articles, settings)
     for a in articles:
         dup = duplicates.get(a.id)
         a.duplicate_of = dup.of if dup else None
-    return articles, duplicates, changed
+    return duplicates
 
 
 def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, list[str]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 from . import map_articles_in_chunks
 from .parts import read_part, write_part
@@ -22,6 +23,10 @@ def _task_to_part(fn, task, settings, folder: str, name: str) -> str:
 
 
 class DaskEngine:
+    @property
+    def chunk(self) -> int:
+        return CHUNK  # articles per per-article task (read at run time: tests set it)
+
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
                  parts_dir: str | os.PathLike | None = None):
         from dask.distributed import Client, LocalCluster
@@ -61,8 +66,7 @@ class DaskEngine:
 
         if not tasks:
             return []
-        self._round += 1
-        folder = os.path.join(self.parts_dir, f"round-{self._round:03d}-{os.getpid()}")
+        folder = self._next_folder()
         # Settings are small: sent with each task (a scattered copy is released between rounds).
         futures = {self.client.submit(_task_to_part, fn, task, settings, folder,
                                       f"part-{i:06d}.pkl", pure=False): i
@@ -79,3 +83,26 @@ class DaskEngine:
 
     def map_articles(self, articles, settings, progress=None, size: int | None = None) -> dict:
         return map_articles_in_chunks(self, articles, settings, CHUNK, progress, size)
+
+    def parallel(self, size: int) -> bool:
+        return True  # a cluster was asked for: every run goes to it
+
+    def submit_tasks(self, fn, tasks: list, settings) -> Iterator:
+        """Submit ``fn(task, settings)`` for every task now (each leaves a part file); the
+        results, in the order they finish, from the returned iterator."""
+        from dask.distributed import as_completed
+
+        folder = self._next_folder()
+        futures = [self.client.submit(_task_to_part, fn, task, settings, folder, f"part-{i:06d}.pkl", pure=False)
+                   for i, task in enumerate(tasks)]
+        tasks.clear()
+
+        def results() -> Iterator:
+            for future in as_completed(futures):
+                yield read_part(future.result())
+            shutil.rmtree(folder, ignore_errors=True)
+        return results()
+
+    def _next_folder(self) -> str:
+        self._round += 1
+        return os.path.join(self.parts_dir, f"round-{self._round:03d}-{os.getpid()}")

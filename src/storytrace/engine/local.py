@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from . import map_articles_in_chunks
 
@@ -12,6 +13,10 @@ CHUNK = 100
 
 
 class LocalEngine:
+    @property
+    def chunk(self) -> int:
+        return CHUNK  # articles per per-article task (read at run time: tests set it)
+
     def __init__(self, workers: int | None = None):
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self.pool: ProcessPoolExecutor | None = None
@@ -51,3 +56,14 @@ class LocalEngine:
 
     def map_articles(self, articles, settings, progress=None, size: int | None = None) -> dict:
         return map_articles_in_chunks(self, articles, settings, CHUNK, progress, size)
+
+    def parallel(self, size: int) -> bool:
+        """Whether a run of ``size`` articles goes to the pool (else it stays in this process)."""
+        return self.workers > 1 and size >= MIN_ARTICLES_FOR_POOL
+
+    def submit_tasks(self, fn, tasks: list, settings) -> Iterator:
+        """Queue ``fn(task, settings)`` for every task on the pool now; the results, in the
+        order they finish, from the returned iterator (tasks queued later run after these)."""
+        futures = [self._pool().submit(fn, task, settings) for task in tasks]
+        tasks.clear()  # the futures hold them until they run
+        return (future.result() for future in as_completed(futures))
