@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,6 +56,7 @@ def extra(obj: Any) -> dict:
     return value if isinstance(value, Mapping) else {}
 
 
+@lru_cache(maxsize=1 << 16)  # every sentence of an article, every ref to it: one digest
 def anchor(article_id: str) -> str:
     """A safe HTML id for an article (input ids come from strangers)."""
     return "a" + digest(article_id, size=6)
@@ -72,7 +74,25 @@ def span_of(value: Any) -> tuple[int, int] | None:
     return (s, e) if 0 <= s <= e else None
 
 
+@lru_cache(maxsize=1 << 16)  # the same few timestamps are parsed for sorting, outlets, the timeline
+def _parse_time_cached(value: str) -> tuple | None:
+    return parse_time(value)
+
+
+def parsed_time(value: Any) -> tuple | None:
+    """``parse_time`` (a datetime and a flag, both immutable), remembered per string."""
+    return _parse_time_cached(value) if isinstance(value, str) else parse_time(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _time_key(published: str) -> tuple:
+    t = parse_time(published)
+    return (0, t[0].isoformat()) if t else (1, "")
+
+
 def time_key(published: str | None) -> tuple:
+    if isinstance(published, str):
+        return _time_key(published)
     t = parse_time(published)
     return (0, t[0].isoformat()) if t else (1, "")
 
@@ -88,6 +108,8 @@ class SentenceIndex:
     def __init__(self, articles: Mapping[str, Any]):
         self.articles = articles
         self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._starts: dict[str, list[int]] = {}
+        self._refs: dict[tuple[str, int], tuple[int, str]] = {}
 
     def sentences(self, article_id: str) -> tuple[tuple[int, int], ...]:
         if article_id not in self._cache:
@@ -97,28 +119,34 @@ class SentenceIndex:
         return self._cache[article_id]
 
     def sentence_at(self, article_id: str, pos: int) -> tuple[int, int] | None:
-        best = None
-        for s, e in self.sentences(article_id):
-            if s <= pos:
-                best = (s, e)
-                if pos < e:
-                    break
-            else:
-                break
-        return best
+        """The last sentence starting at or before ``pos`` (sentences are in order and
+        do not overlap), found by bisection."""
+        starts = self._starts.get(article_id)
+        if starts is None:
+            starts = self._starts[article_id] = [s for s, _ in self.sentences(article_id)]
+        i = bisect_right(starts, pos) - 1
+        return self._cache[article_id][i] if i >= 0 else None
 
     def ref(self, article_id: str | None, span: Any) -> dict | None:
         """{article, sentence, start}: where an item's sentence begins."""
         sp = span_of(span)
         if not article_id or article_id not in self.articles or sp is None:
             return None
-        sent = self.sentence_at(article_id, sp[0])
-        start = sent[0] if sent else sp[0]
-        return {"article": article_id, "start": start, "anchor": sentence_anchor(article_id, start)}
+        key = (article_id, sp[0])
+        found = self._refs.get(key)
+        if found is None:
+            sent = self.sentence_at(article_id, sp[0])
+            start = sent[0] if sent else sp[0]
+            found = self._refs[key] = (start, sentence_anchor(article_id, start))
+        return {"article": article_id, "start": found[0], "anchor": found[1]}
 
 
 def word_diff(base: str, other: str) -> list[tuple[str, str]]:
     return list(_word_diff(base or "", other or ""))
+
+
+_WORDS = re.compile(r"\S+")
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
 @lru_cache(maxsize=4096)  # outlets repeat the same versions: diff each pair once
@@ -128,10 +156,10 @@ def _word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
     Words are compared without case and surrounding punctuation (a quote that loses its
     full stop is not altered); the pieces show ``other``'s words as written.
     """
-    a, b = re.findall(r"\S+", base or ""), re.findall(r"\S+", other or "")
+    a, b = _WORDS.findall(base or ""), _WORDS.findall(other or "")
 
     def key(w: str) -> str:
-        return re.sub(r"^\W+|\W+$", "", w.lower().replace("’", "'")) or w
+        return _EDGE_PUNCT.sub("", w.lower().replace("’", "'")) or w
 
     out: list[tuple[str, str]] = []
     ka, kb = [key(w) for w in a], [key(w) for w in b]
@@ -172,7 +200,7 @@ def story_dossier(analysis: Any, story: Any, limits: Limits = Limits()) -> dict[
         "counts": {"articles": len(ordered), "outlets": len(outlets), "origins": len(origins & members),
                    "duplicates": sum(1 for a in ordered if get(a, "duplicate_of")),
                    "links": len(links)},
-        "first_published": next((get(a, "published") for a in ordered if parse_time(get(a, "published"))), None),
+        "first_published": next((get(a, "published") for a in ordered if parsed_time(get(a, "published"))), None),
         "articles": articles,
         "outlets": outlets[:limits.outlets],
         "outlets_total": len(outlets),
@@ -203,7 +231,7 @@ def _outlets(ordered: list, origins: set) -> list[dict]:
                                      "origins": 0})
         row["articles"] += 1
         row["origins"] += get(a, "id") in origins
-        if row["first"] is None and parse_time(get(a, "published")):
+        if row["first"] is None and parsed_time(get(a, "published")):
             row["first"], row["first_article"] = get(a, "published"), get(a, "id")
     return sorted(rows.values(), key=lambda r: (time_key(r["first"]), r["outlet"]))
 

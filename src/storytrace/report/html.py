@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from .bundle import Limits, article_marks, get, segments, sentence_anchor, sentences
+from .bundle import Limits, article_marks, get, parsed_time, segments, sentence_anchor, sentences
 from .svg import graph_layout, provenance_svg, timeline_svg
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -40,6 +40,157 @@ def static_csp() -> str:
     digest = base64.b64encode(hashlib.sha256(css().encode("utf-8")).digest()).decode()
     return (f"default-src 'none'; script-src 'none'; style-src 'sha256-{digest}'; img-src data:; "
             "base-uri 'none'; form-action 'none'")
+
+
+def _e(value: Any) -> Markup:
+    """What ``{{ value }}`` prints in our templates (finalize, then autoescape)."""
+    return escape(_CONTROL.sub("", value) if type(value) is str else strip_controls(value))
+
+
+# The loops below were the templates' largest cost (a macro call, a context and a dozen
+# attribute look-ups per item); they are built here instead, printing exactly what the
+# template code they replace printed. A missing key prints as "" as an undefined one did.
+
+def _outlets_cell(item: dict, link) -> str:
+    """The first six outlets of a grouped value, each linked to its sentence, then "and N more"."""
+    shown = item.get("outlets", "")[:6]
+    out = ", ".join(f'{_e(o.get("source", "") or "(unknown outlet)")} {_src(link, o.get("ref", ""), "↗")}'
+                    for o in shown)
+    if item.get("count", "") > len(shown):
+        out += f' and {_e(item["count"] - len(shown))} more'
+    return out
+
+
+def _src(link, ref: Any, label: str) -> str:
+    return f'<a class="small" href="{_e(link.sentence(ref))}">{_e(label)}</a>' if ref else ""
+
+
+def verdict_html(verdict: Any) -> Markup:
+    return Markup(f'<span class="verdict v-{_e(cssname(verdict))}">{_e(verdict or "?")}</span>')
+
+
+def claim_values_html(values: list[dict], link) -> Markup:
+    """A figure group's distinct values: who says what, with the outlets saying it."""
+    out = []
+    for c in values:
+        attributed = f' according to {_e(c["attributed_to"])}' if c.get("attributed_to", "") else ""
+        out.append(f'<div><b>{_e(c.get("text", ""))}</b>{attributed} — {_outlets_cell(c, link)}</div>')
+    return Markup("".join(out))
+
+
+def quote_versions_html(versions: list[dict], link) -> Markup:
+    """A quote's distinct versions as table rows: fidelity, word diff, outlets."""
+    out = []
+    for v in versions:
+        diff = "".join(f'<ins class="ins">{_e(text)}</ins> ' if op == "insert" else
+                       f'<del class="del">{_e(text)}</del> ' if op == "delete" else f"{_e(text)} "
+                       for op, text in v.get("diff", ""))
+        out.append(f'<tr><td>{_e(v.get("fidelity", ""))}</td><td>{diff}</td><td>{_outlets_cell(v, link)}</td></tr>')
+    return Markup("".join(out))
+
+
+def claim_rows_html(groups: list[dict], link) -> Markup:
+    """The figures table's rows: subject, verdict, origins, who says what, the evidence."""
+    out = []
+    for g in groups:
+        origins = g.get("independent_origins", "")
+        more = (f'<div class="muted">and {_e(g["members_total"] - len(g["members"]))} more</div>'
+                if g.get("members_total", "") > len(g.get("members", "")) else "")
+        lines = (g.get("explanation", "") or "").split("\n")
+        evidence = ""
+        if len(lines) > 1:
+            rest = _e("\n".join(lines[1:]))
+            evidence = f'<details class="small"><summary>evidence</summary><div class="text">{rest}</div></details>'
+        out.append(f'<tr id="{_e(cssname(g.get("id", "")))}"><td>{_e(g.get("subject", ""))}</td>'
+                   f'<td>{verdict_html(g.get("verdict", ""))}</td><td>{_e(origins if origins is not None else "?")}</td>\n'
+                   f'<td>{claim_values_html(g.get("values", ""), link)}\n{more}\n'
+                   f'<div class="muted small">{_e(lines[0])}</div>{evidence}</td></tr>\n')
+    return Markup("".join(out))
+
+
+def quote_groups_html(groups: list[dict], link) -> Markup:
+    """Each speaker's quote: the canonical text, its versions and where they appeared."""
+    if not groups:
+        return Markup('<p class="muted">No quotes found.</p>')
+    out = []
+    for q in groups:
+        total, outlets, origins = q.get("variants_total", ""), q.get("outlets", ""), q.get("independent_origins", "")
+        said = (f' · {_e(origins)} independent origin{"" if origins == 1 else "s"}' if origins is not None else "")
+        more = (f'<div class="muted">and {_e(total - len(q["variants"]))} more versions</div>'
+                if total > len(q.get("variants", "")) else "")
+        out.append(f'<div class="quote-group"><b>{_e(q.get("speaker", ""))}</b>: “{_e(q.get("canonical", ""))}”\n'
+                   f'<span class="muted">· {_e(total)} version{"" if total == 1 else "s"} in {_e(outlets)} '
+                   f'outlet{"" if outlets == 1 else "s"}{said}</span>\n'
+                   f'<table class="small">{quote_versions_html(q.get("versions", ""), link)}</table>\n{more}</div>\n')
+    return Markup("".join(out))
+
+
+def outlet_rows_html(outlets: list[dict]) -> Markup:
+    """The coverage table's rows: outlet, first published, articles, origin."""
+    origin = '<span class="origin">origin</span>'
+    return Markup("".join(f'<tr><td>{_e(o.get("outlet", ""))}</td><td>{_e(when(o.get("first", "")))}</td>'
+                          f'<td>{_e(o.get("articles", ""))}</td><td>{origin if o.get("origins", "") else ""}</td></tr>'
+                          for o in outlets))
+
+
+def article_list_html(rows: list[dict], link, compare: Any) -> Markup:
+    """The story page's list of articles, a table row each."""
+    out = []
+    for a in rows:
+        original = (f' <a class="muted" rel="noopener noreferrer nofollow" href="{_e(a["href"])}">original</a>'
+                    if a.get("href", "") else "")
+        flags = '<span class="origin">origin</span>' if a.get("origin", "") else ""
+        if a.get("duplicate_of", ""):
+            flags += ' <span class="muted">copy</span>'
+        if a.get("opinion_chars", ""):
+            flags += ' <span class="muted">opinion</span>'
+        if compare and a.get("duplicate_of", ""):
+            flags += f' <a class="small" href="{_e(link.compare(a.get("id", ""), a["duplicate_of"]))}">compare</a>'
+        out.append(f'<tr><td>{_e(when(a.get("published", "")))}</td><td>{_e(a.get("source", "") or "(unknown outlet)")}</td>\n'
+                   f'<td><a href="{_e(link.article(a))}">{_e(a.get("title", "") or a.get("id", ""))}</a>{original}</td>\n'
+                   f'<td>{flags}</td></tr>\n')
+    return Markup("".join(out))
+
+
+def _link_or_url(a: dict) -> str:
+    if a.get("href", ""):
+        return f' · <a rel="noopener noreferrer nofollow" href="{_e(a["href"])}">{_e(a["href"])}</a>'
+    return f' · {_e(a["url"])}' if a.get("url", "") else ""
+
+
+def article_html(a: dict) -> Markup:
+    """One article with its highlighted text (article_body.html)."""
+    flags = ' · <span class="origin">origin</span>' if a.get("origin", "") else ""
+    if a.get("duplicate_of", ""):
+        flags += f' · copy of {_e(a["duplicate_of"])}'
+    sources = ""
+    if a.get("sources", ""):
+        sources = "; ".join(f'{_e(s.get("label", ""))} <span class="muted">({_e(s.get("kind", ""))}'
+                            f'{", uncredited" if s.get("uncredited", "") else ""})</span>' for s in a["sources"])
+        sources = f'<p class="small">Takes from: {sources}</p>'
+    return Markup(f'<section class="article" id="{_e(a.get("anchor", ""))}">\n'
+                  f'<h2>{_e(a.get("title", "") or a.get("id", ""))}</h2>\n'
+                  f'<p class="muted">{_e(a.get("source", "") or "(unknown outlet)")} · {_e(when(a.get("published", "")))}{flags}\n'
+                  f'{_link_or_url(a)} · id {_e(a.get("id", ""))}</p>\n'
+                  f'{sources}\n'
+                  f'<div class="text">{text_html(a.get("sentences", ""))}</div>\n'
+                  f'</section>')
+
+
+def article_items_html(items: list[dict], link) -> Markup:
+    """The articles of one page: in full, or, for a verbatim copy, a line saying where to read it."""
+    out = []
+    for a in items:
+        same = a.get("same_text_as", "")
+        if not same:
+            out.append(article_html(a))
+            continue
+        anchors = "".join(f'<span id="{_e(s.get("anchor", ""))}"></span>' for s in a.get("sentences", ""))
+        out.append(f'\n<section class="article copy" id="{_e(a.get("anchor", ""))}"><h2>{_e(a.get("title", "") or a.get("id", ""))}</h2>\n'
+                   f'<p class="muted">{_e(a.get("source", "") or "(unknown outlet)")} · {_e(when(a.get("published", "")))} · '
+                   f'word for word the same text as <a href="{_e(link.article(same))}">{_e(same.get("title", "") or same.get("id", ""))}</a> '
+                   f'({_e(same.get("source", "") or "unknown outlet")}){_link_or_url(a)} · id {_e(a.get("id", ""))}{anchors}</p></section>\n')
+    return Markup("".join(out))
 
 
 def text_html(sentences: list[dict]) -> Markup:
@@ -65,9 +216,12 @@ def cssname(value: Any) -> str:
 
 def when(value: Any) -> str:
     """An ISO time as a person reads it: '1 Mar 2026 08:00 UTC' (dates alone stay dates)."""
-    from ..stages.reuse import parse_time
+    return _when(value) if isinstance(value, str) else (value or "undated")
 
-    t = parse_time(value) if isinstance(value, str) else None
+
+@lru_cache(maxsize=1 << 14)  # a story's articles share a few timestamps
+def _when(value: str) -> str:
+    t = parsed_time(value)
     if not t:
         return value or "undated"
     fmt = "%-d %b %Y %H:%M UTC" if t[1] else "%-d %b %Y"
@@ -86,6 +240,11 @@ def make_env(extra_loader=None):
     env.filters["when"] = when
     env.filters["text_html"] = text_html
     env.globals["pager_items"] = pager_items
+    env.globals.update(claim_values_html=claim_values_html, quote_versions_html=quote_versions_html,
+                       claim_rows_html=claim_rows_html, quote_groups_html=quote_groups_html,
+                       outlet_rows_html=outlet_rows_html,
+                       verdict_html=verdict_html, article_list_html=article_list_html,
+                       article_html=article_html, article_items_html=article_items_html)
     return env
 
 
@@ -108,7 +267,9 @@ def pager_items(current: int, pages: int) -> list[tuple[str, int]]:
 
 @lru_cache(maxsize=1)
 def _env():
-    return make_env()
+    env = make_env()
+    env.auto_reload = False  # packaged templates: no stat() of each one on every render
+    return env
 
 
 def story_slug(story_id: str) -> str:

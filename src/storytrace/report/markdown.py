@@ -5,20 +5,28 @@ our own relative paths become links.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from .bundle import clean_url
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|~:"
+# HTML-escape & < > and backslash every Markdown punctuation in one pass (no escape adds one)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in _MD_SPECIAL}})
 
 
 def md(value: Any) -> str:
     """Inline Markdown text: one line, HTML-escaped, every Markdown punctuation backslashed."""
-    text = _CONTROL.sub("", "" if value is None else str(value))
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    if type(value) is str:
+        return _md(value)
+    return _md("" if value is None else str(value))
+
+
+@lru_cache(maxsize=8192)  # outlet names, verdicts and wire text repeat across a story
+def _md(text: str) -> str:
+    text = " ".join(_CONTROL.sub("", text).split())
+    return text.translate(_ESCAPES)
 
 
 def md_link(label: Any, url: str | None) -> str:

@@ -9,8 +9,7 @@ from collections import Counter
 from html import escape
 from typing import Any
 
-from ..stages.reuse import parse_time
-from .bundle import Limits
+from .bundle import Limits, parsed_time
 
 KIND_STYLE = {  # stroke colour, dash pattern
     "copies-text": ("#c0392b", ""),
@@ -60,7 +59,7 @@ def graph_layout(dossier: dict, limits: Limits = Limits(), width: int = 960) -> 
         lanes.append(OTHER_LANE)
     lane_of = {name: i for i, name in enumerate(lanes)}
 
-    times = {a["id"]: parse_time(a["published"]) for a in keep}
+    times = {a["id"]: parsed_time(a["published"]) for a in keep}
     stamps = [t[0].timestamp() for t in times.values() if t]
     t0, t1 = (min(stamps), max(stamps)) if stamps else (0.0, 1.0)
     left, right = 190, width - 70  # label column on the left, an "undated" column on the right
@@ -149,7 +148,7 @@ def provenance_svg(layout: dict, href=None) -> str:
 def timeline_svg(dossier: dict, width: int = 960, bins: int = 48) -> str:
     """Articles published over time as a histogram, origins drawn in their own colour."""
     arts = dossier.get("articles") or []
-    dated = [(parse_time(a["published"])[0].timestamp(), a["origin"]) for a in arts if parse_time(a["published"])]
+    dated = [(t[0].timestamp(), a["origin"]) for a in arts for t in (parsed_time(a["published"]),) if t]
     h = 110
     if not dated:
         return (f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 40" width="{width}" '
