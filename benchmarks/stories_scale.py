@@ -11,7 +11,8 @@ the near-miss split). Up to ``--exact-max`` articles the blocks are also found w
 unbounded band (every pair compared, the search before the band) and clustered the same
 way; both groupings are scored against the gold stories (B³) and against each other (ARI,
 identical stories). Prints one line per size and the growth exponent k (time ∝ nᵏ) of each
-part between consecutive sizes.
+part between consecutive sizes. Times are CPU seconds of this process (every part runs on one
+thread), so other jobs on the machine do not inflate them.
 """
 from __future__ import annotations
 
@@ -70,18 +71,18 @@ def run_size(n: int, exact: bool, settings: Settings) -> dict:
     gold = [gold_of[a.id] for a in arts]
     row: dict = {"articles": n, "representatives": len(reps)}
 
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     words, ents, days, years = st.story_vectors(reps)
-    row["features"] = time.perf_counter() - t0
+    row["features"] = time.process_time() - t0
     similarity = st.Similarity(words, ents, settings)
 
     def grouping(band: int, key: str) -> list:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         found = similarity.blocks(settings.story_threshold, band)
-        row[f"blocks{key}"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        row[f"blocks{key}"] = time.process_time() - t0
+        t0 = time.process_time()
         labels, _ = st.cluster_similarity(_GivenBlocks(similarity, found), days, years, settings)
-        row[f"clustering{key}"] = time.perf_counter() - t0
+        row[f"clustering{key}"] = time.process_time() - t0
         row[f"largest_block{key}"] = max(map(len, found))
         row[f"stories{key}"] = len(set(labels))
         row[f"b3_f1{key}"] = bcubed(gold, labels_per_article(arts, reps, dups, labels))[2]
