@@ -207,3 +207,28 @@ def test_generated_corpus_latest_articles_added_incrementally(tmp_path):
     assert stats["mode"] == "incremental" and stats["new"] >= 10
     # Stories months older than the new reports were not re-clustered.
     assert stats["reclustered"] < stats["representatives"] / 4
+
+
+def test_related_stories_are_the_same_when_found_a_few_stories_at_a_time(tmp_path, monkeypatch):
+    """The related pairs of an incremental run are found a chunk of stories at a time (a
+    square stories x stories matrix would not fit at 100k articles): any chunk size gives
+    the same stories and relations."""
+    from storytrace.stages.stories import Similarity
+
+    arts = first_quake() + second_quake() + background() + [ferry_strike()]
+
+    def incremental_run(folder: Path):
+        with Store(folder / "inc.db") as store:
+            ingest(store, arts[:-3])
+            story_pass(store)
+            ingest(store, arts[-3:])
+            grouping = story_pass(store)
+        assert grouping.stats["mode"] == "incremental"
+        return {s.id: (s.articles, s.related) for s in grouping.stories}
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    whole = incremental_run(tmp_path / "a")
+    monkeypatch.setattr(Similarity, "ENTRIES_PER_CHUNK", 1)  # one story per chunk
+    assert incremental_run(tmp_path / "b") == whole
+    assert any(related for _, related in whole.values())

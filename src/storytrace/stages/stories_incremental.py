@@ -198,8 +198,15 @@ def _related_pairs_all(labels: list, words, ents, settings: Settings) -> list[tu
     member = csr_matrix((np.ones(len(cols)), (cols, np.arange(len(cols)))), shape=(len(keys), len(cols)))
     sw, se = member @ words.astype(np.float64), member @ ents.astype(np.float64)
     w = settings.story_entity_weight
-    sums = ((1 - w) * (sw @ sw.T) + w * (se @ se.T)).toarray()
     sizes = np.bincount(cols, minlength=len(keys)).astype(np.float64)
-    avg = sums / np.outer(sizes, sizes)
-    xs, ys = np.nonzero(np.triu(avg >= settings.story_threshold, 1))
-    return [(keys[x], keys[y]) for x, y in zip(xs, ys)]
+    pairs = []
+    # A chunk of stories against the stories after it: 25k stories (100k articles) would
+    # make a 5 GB square matrix.
+    rows = max(1, Similarity.ENTRIES_PER_CHUNK // max(1, len(keys)))
+    for start in range(0, len(keys), rows):
+        stop = min(len(keys), start + rows)
+        sums = ((1 - w) * (sw[start:stop] @ sw[start:].T) + w * (se[start:stop] @ se[start:].T)).toarray()
+        avg = sums / np.outer(sizes[start:stop], sizes[start:])
+        xs, ys = np.nonzero(np.triu(avg >= settings.story_threshold, 1))
+        pairs += [(keys[x + start], keys[y + start]) for x, y in zip(xs, ys)]
+    return pairs
