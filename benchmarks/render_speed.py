@@ -6,7 +6,9 @@ Builds once (kept in --work) a news corpus of --articles articles (run_all.write
 and its Analysis (pipeline.analyze, pickled), then renders every story's files and the
 index (report.write_reports, one process) with each source tree in turn -- old, new, old,
 new, ... -- each in a fresh child process, and reports the child's CPU time for rendering
-(time.process_time, best of --repeat; loading the pickle is not counted) as ms per story.
+(user + system, best of --repeat; loading the pickle is not counted) as ms per story.
+With --workers N the stories render in N forked processes, as in ``storytrace analyze``,
+and their CPU time is counted as well.
 --old is the src/ folder of the code to compare with, e.g. after
 ``git worktree add /tmp/old <commit>``. With --old the two output folders must be byte
 for byte the same (every file compared); the script exits 1 when any differs.
@@ -17,24 +19,30 @@ import argparse
 import json
 import os
 import pickle
+import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 
 
-def child(pickled: str, out: str) -> None:
+def cpu() -> float:
+    """CPU seconds of this process and of its finished children (the forked renderers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def child(pickled: str, out: str, workers: str) -> None:
     from storytrace.report import write_reports
 
     analysis = pickle.loads(Path(pickled).read_bytes())
     shutil.rmtree(out, ignore_errors=True)
-    start = time.process_time()
-    write_reports(analysis, out)
-    print(json.dumps({"cpu_s": time.process_time() - start, "stories": len(analysis.stories)}))
+    start = cpu()
+    write_reports(analysis, out, workers=int(workers))
+    print(json.dumps({"cpu_s": cpu() - start, "stories": len(analysis.stories)}))
 
 
 def prepare(work: Path, articles: int) -> Path:
@@ -54,9 +62,9 @@ def prepare(work: Path, articles: int) -> Path:
     return pickled
 
 
-def run(src: Path, pickled: Path, out: Path) -> dict:
+def run(src: Path, pickled: Path, out: Path, workers: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    done = subprocess.run([sys.executable, __file__, "--child", str(pickled), str(out)], env=env,
+    done = subprocess.run([sys.executable, __file__, "--child", str(pickled), str(out), str(workers)], env=env,
                           check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -71,10 +79,11 @@ def differences(a: Path, b: Path) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--child", nargs=2, metavar=("PICKLE", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=3, metavar=("PICKLE", "OUT", "WORKERS"), help=argparse.SUPPRESS)
     ap.add_argument("--old", type=Path, help="src/ folder of the code to compare with")
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=1, help="forked renderers (their CPU is counted too)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/storytrace-render-speed"))
     args = ap.parse_args()
     if args.child:
@@ -87,7 +96,7 @@ def main() -> int:
     stories = 0
     for turn in range(args.repeat):
         for name, src in trees:
-            r = run(src, pickled, args.work / f"out-{name}")
+            r = run(src, pickled, args.work / f"out-{name}", args.workers)
             stories = r["stories"]
             best[name] = min(best.get(name, float("inf")), r["cpu_s"])
             print(f"turn {turn + 1} {name}: {r['cpu_s']:.2f} s CPU, {1000 * r['cpu_s'] / stories:.2f} ms/story",

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .bundle import Limits, get, story_dossier
-from .html import links_by_article, render_article_pages, render_index, render_story, story_slug, write_text_atomic
+from .html import (links_by_article, render_article_pages, render_index, render_story, story_slug, warm_templates,
+                   write_text_atomic)
 from .markdown import render_markdown
 
 STORIES_PER_INDEX_PAGE = 500
@@ -47,6 +48,7 @@ class ReportWriter:
         if workers > 1 and n > 1 and "fork" in multiprocessing.get_all_start_methods():
             global _JOB
             _JOB = self.job  # read by the forked workers (_render_range)
+            warm_templates()  # once here rather than in every worker of every batch
             self.pool = ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"))
             self.pending = [self.pool.submit(_render_range, r) for r in self.job.ranges(workers)]
 

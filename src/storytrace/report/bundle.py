@@ -21,7 +21,7 @@ from ..stages.reuse import parse_time
 from ..text import sentences as split_sentences
 
 
-@lru_cache(maxsize=1024)  # a wire story carried by many outlets is split into sentences once
+@lru_cache(maxsize=1 << 14)  # once per text: for the refs and the article pages, and for every copy
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(split_sentences(text))
 
@@ -149,6 +149,15 @@ _WORDS = re.compile(r"\S+")
 _EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
+@lru_cache(maxsize=4096)  # the canonical text is compared with every version
+def _words_and_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = tuple(_WORDS.findall(text))
+
+    def key(w: str) -> str:
+        return _EDGE_PUNCT.sub("", w.lower().replace("’", "'")) or w
+    return words, tuple(key(w) for w in words)
+
+
 @lru_cache(maxsize=4096)  # outlets repeat the same versions: diff each pair once
 def _word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
     """Word-level diff as (op, text) pieces, op in equal|insert|delete.
@@ -156,13 +165,8 @@ def _word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
     Words are compared without case and surrounding punctuation (a quote that loses its
     full stop is not altered); the pieces show ``other``'s words as written.
     """
-    a, b = _WORDS.findall(base or ""), _WORDS.findall(other or "")
-
-    def key(w: str) -> str:
-        return _EDGE_PUNCT.sub("", w.lower().replace("’", "'")) or w
-
+    (a, ka), (b, kb) = _words_and_keys(base or ""), _words_and_keys(other or "")
     out: list[tuple[str, str]] = []
-    ka, kb = [key(w) for w in a], [key(w) for w in b]
     if ka == kb:  # the usual case: the same words (what the matcher would say, without it)
         return (("equal", " ".join(b)),) if b else ()
     sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
@@ -401,15 +405,15 @@ def segments(text: str, marks: dict[str, list[tuple[int, int]]]) -> list[dict]:
                 changes[s].append((kind, 1))
                 changes[e].append((kind, -1))
     active: Counter = Counter()
+    classes: list[str] = []
     out = []
-    si = 0
+    si, last = 0, len(sent_starts) - 1
     for a, b in zip(points, points[1:]):
-        for kind, step in changes.get(a, ()):
-            active[kind] += step
-        if a == b:
-            continue
-        while si + 1 < len(sent_starts) and sent_starts[si + 1] <= a:
+        if a in changes:  # the marks covering a piece change only where one starts or ends
+            for kind, step in changes[a]:
+                active[kind] += step
+            classes = sorted(k for k, count in active.items() if count > 0)
+        while si < last and sent_starts[si + 1] <= a:
             si += 1
-        classes = sorted(k for k, count in active.items() if count > 0)
-        out.append({"start": a, "text": text[a:b], "classes": classes, "sentence": sent_starts[si]})
+        out.append({"start": a, "text": text[a:b], "classes": list(classes), "sentence": sent_starts[si]})
     return out

@@ -42,9 +42,13 @@ def static_csp() -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def _e(value: Any) -> Markup:
-    """What ``{{ value }}`` prints in our templates (finalize, then autoescape)."""
-    return escape(_CONTROL.sub("", value) if type(value) is str else strip_controls(value))
+def _e(value: Any) -> str:
+    """What ``{{ value }}`` prints in our templates (finalize, then autoescape): for a plain
+    string, markupsafe's five replacements made directly (a third of the cost)."""
+    if type(value) is str:
+        return (_CONTROL.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    return escape(strip_controls(value))
 
 
 # The loops below were the templates' largest cost (a macro call, a context and a dozen
@@ -199,11 +203,11 @@ def text_html(sentences: list[dict]) -> Markup:
     the dossier's largest cost; the output is what the template loop gave."""
     out = []
     for sent in sentences:
-        out.append(f'<span id="{escape(strip_controls(sent["anchor"]))}">')
+        out.append(f'<span id="{_e(sent["anchor"])}">')
         for piece in sent["pieces"]:
-            text = escape(strip_controls(piece["text"]))
+            text = _e(piece["text"])
             if piece["classes"]:
-                out.append(f'<span class="{escape(strip_controls(" ".join(piece["classes"])))}">{text}</span>')
+                out.append(f'<span class="{_e(" ".join(piece["classes"]))}">{text}</span>')
             else:
                 out.append(text)
         out.append("</span>")
@@ -270,6 +274,15 @@ def _env():
     env = make_env()
     env.auto_reload = False  # packaged templates: no stat() of each one on every render
     return env
+
+
+def warm_templates() -> None:
+    """Import jinja2 and compile the dossier templates now: called before forking the
+    renderers, so that each forked worker inherits them instead of doing it again (about
+    0.3 s of CPU per worker, per batch)."""
+    env = _env()
+    for name in ("base.html", "macros.html", "story.html", "articles.html", "article_body.html", "index.html"):
+        env.get_template(name)
 
 
 def story_slug(story_id: str) -> str:
