@@ -374,11 +374,10 @@ def article_marks(analysis_links: list, article: Any) -> dict[str, list[tuple[in
         if get(lk, "kind") not in REUSE_KINDS:
             continue
         frm, to = get(lk, "from_") or get(lk, "from"), get(lk, "to")
-        for p in get(lk, "passages", []):
-            if frm == aid and span_of(get(p, "from_span")):
-                marks["reused"].append(span_of(get(p, "from_span")))
-            if to == aid and span_of(get(p, "to_span")):
-                marks["copied"].append(span_of(get(p, "to_span")))
+        if frm == aid:
+            marks["reused"] += [sp for sp in (span_of(get(p, "from_span")) for p in get(lk, "passages", [])) if sp]
+        if to == aid:
+            marks["copied"] += [sp for sp in (span_of(get(p, "to_span")) for p in get(lk, "passages", [])) if sp]
     marks["opinion"] = [sp for sp in (span_of(x) for x in get(article, "opinion_spans", [])) if sp]
     marks["boilerplate"] = [sp for sp in (span_of(x) for x in get(article, "boilerplate_spans", [])) if sp]
     return marks
