@@ -1,9 +1,10 @@
 """Per-article stages (quotes, opinion, claims): speed, profile, and a canonical dump.
 
     .venv/bin/python benchmarks/per_article_speed.py time [--repeat 3] [--real] [--spacy]
-    .venv/bin/python benchmarks/per_article_speed.py dump OUT.json [--external]
+    .venv/bin/python benchmarks/per_article_speed.py dump OUT.json [--external] [--news N] [--chunked]
     .venv/bin/python benchmarks/per_article_speed.py profile [--top 40]
-    .venv/bin/python benchmarks/per_article_speed.py compare OLD_SRC [--repeat 5] [--real]
+    .venv/bin/python benchmarks/per_article_speed.py compare OLD_SRC [--repeat 5] [--real] [--chunked]
+    .venv/bin/python benchmarks/per_article_speed.py calls [--real]
 
 The fixed article set: the first 500 articles of the generated scale corpus
 (``generate.corpus(500)``, read through ingest as JSONL like ``run_all.py`` writes it), the
@@ -18,7 +19,12 @@ spaCy's full English pipeline over the same texts (``nlp.pipe``), the yardstick 
 ``compare`` loads another checkout's package (``git worktree add /tmp/old REV``, then
 ``compare /tmp/old/src``) as ``storytrace_old`` and times old and new in turns in one
 process (CPU time, best of ``--repeat``), so the load of the machine hits both alike.
-``--real`` (``time``, ``compare``, ``profile``): the real news of the ECB+, GVC and BASIL dev
+``--news N`` (``dump``) adds ``generate.corpus(N, style="news")``. ``--chunked`` (``dump``,
+``compare``): the new code runs through ``engine.run_chunk`` in chunks of 100, as the engines
+do, where each chunk's spaCy calls are batched (``storytrace.nlp_batch``); ``compare``'s old
+code still runs article by article. ``calls`` counts spaCy's ``nlp.pipe`` and ``nlp(text)``
+calls per article, article by article and through ``run_chunk``.
+``--real`` (``time``, ``compare``, ``profile``, ``calls``): the real news of the ECB+, GVC and BASIL dev
 sets in ../shared/data (1,358 articles) instead of the fixed set; on real text the spaCy
 calls (counted phrases, speakers) weigh far more than on generated text.
 """
@@ -111,15 +117,44 @@ def canonical(article, result: dict) -> dict:
             "claims": [c.to_dict() for c in result["claims"]]}
 
 
-def dump(out: str, external: bool) -> None:
+CHUNK = 100  # the engines' chunk (engine.local.CHUNK)
+
+
+def news_articles(n: int) -> dict[str, list]:
+    from generate import corpus
+
+    from storytrace.model import Article
+
+    return {"news": [Article(id=a["id"], title=a["title"], text=a["text"], published=a["published"],
+                             source=a["source"]) for a in corpus(n, style="news")]}
+
+
+def _run(arts, settings, chunked: bool) -> list:
+    """The per-article results, article by article or through ``run_chunk`` chunks."""
     from storytrace.pipeline import per_article_stages
+
+    if not chunked:
+        return [per_article_stages(a, settings) for a in arts]
+    from storytrace.engine import run_chunk
+
+    out = []
+    for i in range(0, len(arts), CHUNK):
+        part = arts[i:i + CHUNK]
+        got = run_chunk(part, settings)
+        out.extend(got[a.id] for a in part)
+    return out
+
+
+def dump(out: str, external: bool, news: int = 0, chunked: bool = False) -> None:
     from storytrace.settings import Settings
 
     settings = Settings()
     sets = fixed_articles()
     if external:
         sets.update(external_articles())
-    data = {name: [canonical(a, per_article_stages(a, settings)) for a in arts]
+    if news:
+        sets.update(news_articles(news))
+    data = {name: [canonical(a, r) for a, r in zip(arts, _run(arts, settings, chunked))]
             for name, arts in sets.items()}
     Path(out).write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, indent=0), encoding="utf-8")
     print(json.dumps({name: len(arts) for name, arts in sets.items()}))
@@ -208,7 +243,7 @@ def _load_old(src: str):
     return sys.modules["storytrace_old.pipeline"]
 
 
-def compare(old_src: str, repeat: int, real: bool = False) -> dict:
+def compare(old_src: str, repeat: int, real: bool = False, chunked: bool = False) -> dict:
     from storytrace import pipeline as new
     from storytrace.settings import Settings
 
@@ -226,13 +261,55 @@ def compare(old_src: str, repeat: int, real: bool = False) -> dict:
             for label, impl in (("old", old), ("new", new)):
                 _clear_caches()
                 t0 = time.process_time()
-                for a in arts:
-                    impl.per_article_stages(a, settings)
+                if label == "new" and chunked:
+                    _run(arts, settings, True)
+                else:
+                    for a in arts:
+                        impl.per_article_stages(a, settings)
                 best[label] = min(best[label], time.process_time() - t0)
         rows[name] = {"articles": len(arts),
                       "old_ms_per_article": round(1000 * best["old"] / len(arts), 3),
                       "new_ms_per_article": round(1000 * best["new"] / len(arts), 3),
                       "speed_up": round(best["old"] / best["new"], 2)}
+    print(json.dumps(rows, indent=1))
+    return rows
+
+
+def calls(real: bool = False) -> dict:
+    """spaCy calls (``Language.pipe`` and ``Language.__call__``) per article, article by
+    article and through ``run_chunk``."""
+    from spacy.language import Language
+
+    from storytrace.settings import Settings
+
+    settings = Settings()
+    sets = real_articles() if real else fixed_articles()
+    arts = [a for arts in sets.values() for a in arts]
+    _stages(_warm_up_articles(), settings)
+    count = {"pipe": 0, "call": 0, "texts": 0}
+    pipe, call = Language.pipe, Language.__call__
+
+    def counted_pipe(self, texts, *args, **kw):
+        texts = list(texts)
+        count["pipe"] += 1
+        count["texts"] += len(texts)
+        return pipe(self, texts, *args, **kw)
+
+    def counted_call(self, text, *args, **kw):
+        count["call"] += 1
+        count["texts"] += 1
+        return call(self, text, *args, **kw)
+
+    Language.pipe, Language.__call__ = counted_pipe, counted_call
+    rows = {"articles": len(arts)}
+    try:
+        for label, chunked in (("per_article", False), ("run_chunk", True)):
+            _clear_caches()
+            count.update(pipe=0, call=0, texts=0)
+            _run(arts, settings, chunked)
+            rows[label] = {k: round(v / len(arts), 3) for k, v in count.items()}
+    finally:
+        Language.pipe, Language.__call__ = pipe, call
     print(json.dumps(rows, indent=1))
     return rows
 
@@ -263,10 +340,15 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("out")
     d.add_argument("--external", action="store_true")
+    d.add_argument("--news", type=int, default=0, help="add N news-style generated articles")
+    d.add_argument("--chunked", action="store_true", help="through engine.run_chunk chunks of 100")
     c = sub.add_parser("compare")
     c.add_argument("old_src")
     c.add_argument("--repeat", type=int, default=5)
     c.add_argument("--real", action="store_true")
+    c.add_argument("--chunked", action="store_true", help="the new code through engine.run_chunk")
+    k = sub.add_parser("calls")
+    k.add_argument("--real", action="store_true")
     p = sub.add_parser("profile")
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--real", action="store_true")
@@ -274,9 +356,11 @@ def main() -> None:
     if args.cmd == "time":
         timing(args.repeat, args.real, args.spacy)
     elif args.cmd == "compare":
-        compare(args.old_src, args.repeat, args.real)
+        compare(args.old_src, args.repeat, args.real, args.chunked)
+    elif args.cmd == "calls":
+        calls(args.real)
     elif args.cmd == "dump":
-        dump(args.out, args.external)
+        dump(args.out, args.external, args.news, args.chunked)
     else:
         profile(args.top, args.real)
 
