@@ -69,6 +69,22 @@ def _src(link, ref: Any, label: str) -> str:
     return f'<a class="small" href="{_e(link.sentence(ref))}">{_e(label)}</a>' if ref else ""
 
 
+def src_html(link, ref: Any, label: str = "source sentence") -> Markup:
+    """A link to the sentence an item comes from (macros.html ``src``)."""
+    return Markup(_src(link, ref, label))
+
+
+def pager_html(link, d: dict, current: int) -> Markup:
+    """Links to the story's article pages (macros.html ``pager``; the templates no longer
+    import the macros: an import built a new module on every render)."""
+    if not d["pages"] > 1:
+        return Markup("")
+    items = "".join(f"<b>{_e(p)}</b>" if kind == "current" else
+                    f'<a href="{_e(link.articles_page(d, p))}">{_e(p)}</a>' if kind == "link" else "… "
+                    for kind, p in pager_items(current, d["pages"]))
+    return Markup(f'<p class="pager">Articles, page: {items}</p>')
+
+
 def verdict_html(verdict: Any) -> Markup:
     return Markup(f'<span class="verdict v-{_e(cssname(verdict))}">{_e(verdict or "?")}</span>')
 
@@ -246,7 +262,7 @@ def make_env(extra_loader=None):
     env.globals["pager_items"] = pager_items
     env.globals.update(claim_values_html=claim_values_html, quote_versions_html=quote_versions_html,
                        claim_rows_html=claim_rows_html, quote_groups_html=quote_groups_html,
-                       outlet_rows_html=outlet_rows_html,
+                       outlet_rows_html=outlet_rows_html, src_html=src_html, pager_html=pager_html,
                        verdict_html=verdict_html, article_list_html=article_list_html,
                        article_html=article_html, article_items_html=article_items_html)
     return env
