@@ -4,12 +4,14 @@
 
 Generates N HTML news pages (known main text), then measures on the same pages:
   * baseline: ``trafilatura.extract(html)`` with its defaults, page by page;
-  * storytrace: the whole ingest (read, extract, normalise, language, boilerplate, SQLite + FTS5);
+  * storytrace: the whole ingest (read, extract, normalise, language, boilerplate, SQLite + FTS5),
+    in one process and with the records built on every core (``workers``), whose stores must match;
 and word-level precision/recall/F1 of each output against the known article text
 (storytrace's text minus its boilerplate spans). Also ingests the demo corpus.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -20,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import corpus, page  # noqa: E402
 
+from storytrace.engine.dump import canonical_dump  # noqa: E402
 from storytrace.ingest import ingest  # noqa: E402
 from storytrace.settings import Settings  # noqa: E402
 from storytrace.store import Store  # noqa: E402
@@ -40,11 +43,11 @@ def prf(pred: str, gold: str) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
 
 
-def timed_ingest(inputs, db: Path) -> tuple[float, int]:
+def timed_ingest(inputs, db: Path, workers: int = 1) -> tuple[float, int]:
     with Store(db) as store:
         run = store.begin_run("bench", [str(i) for i in inputs])
         t = time.perf_counter()
-        report = ingest([str(i) for i in inputs], store, run, Settings())
+        report = ingest([str(i) for i in inputs], store, run, Settings(), workers=workers)
         elapsed = time.perf_counter() - t
         store.finish_run(run, "ok")
     return elapsed, report.added
@@ -67,6 +70,9 @@ def main(n: int) -> None:
         base_s = time.perf_counter() - t
 
         ours_s, added = timed_ingest([folder], Path(tmp) / "s.db")
+        cores = os.cpu_count() or 1
+        par_s, _ = timed_ingest([folder], Path(tmp) / "par.db", workers=cores)
+        same = canonical_dump(Path(tmp) / "s.db") == canonical_dump(Path(tmp) / "par.db")
         with Store(Path(tmp) / "s.db") as store:
             ours = {Path(x.origin).stem: mask_spans(x.text, x.boilerplate_spans) for x in store.iter_articles()}
         demo_s, demo_n = timed_ingest([DEMO], Path(tmp) / "demo.db")
@@ -79,7 +85,8 @@ def main(n: int) -> None:
     print(f"{'':28}{'articles/s':>12}{'precision':>11}{'recall':>9}{'F1':>8}")
     print(f"{'trafilatura.extract (plain)':28}{n / base_s:12.1f}{mean(q_base, 0):11.4f}{mean(q_base, 1):9.4f}{mean(q_base, 2):8.4f}")
     print(f"{'storytrace ingest (full)':28}{n / ours_s:12.1f}{mean(q_ours, 0):11.4f}{mean(q_ours, 1):9.4f}{mean(q_ours, 2):8.4f}")
-    print(f"ratio storytrace/plain extract speed: {base_s / ours_s:.2f}")
+    print(f"{f'storytrace ingest, {cores} workers':28}{n / par_s:12.1f}   (stores identical: {same})")
+    print(f"ratio storytrace/plain extract speed: {base_s / ours_s:.2f} (one process), {base_s / par_s:.2f} ({cores} workers)")
     print(f"demo corpus: {demo_n} articles in {demo_s:.2f}s = {demo_n / demo_s:.1f} articles/s")
 
 

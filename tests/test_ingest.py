@@ -290,3 +290,38 @@ def test_seed_articles_get_outlet_and_trailer(seeds_dir):
     assert thinker.title == "Hundreds of fighters in ISIS convoy allowed to escape Raqqa with weapons"
     summary = next(a for a in arts if "news-summary" in a.origin)
     assert summary.boilerplate_spans == []  # reported text is never marked
+
+
+def test_records_built_on_two_processes_come_in_the_same_order_with_the_same_errors(tmp_path, monkeypatch):
+    """A big input's records are built by forked workers when they are costly (ingest/parallel.py):
+    the same articles and errors in the same order as in one process, a record's time limit
+    included."""
+    from storytrace.ingest import parallel
+
+    bad_inputs(tmp_path)
+    (tmp_path / "many.jsonl").write_text("".join(
+        json.dumps({"id": f"m{i}", "text": f"{STORY} Update number {i}."}) + "\n" for i in range(60)),
+        encoding="utf-8")
+    paras = "".join(f"<p>{STORY} Paragraph {i}.</p><div><span>{i}</span></div>" for i in range(15_000))
+    (tmp_path / "slow.html").write_text(f"<html><body><article>{paras}</article></body></html>")
+    settings = Settings(max_record_seconds=1)
+
+    def items(workers):
+        out = []
+        for item in iter_articles([str(tmp_path)], settings, workers=workers):
+            out.append((item.source, item.message, item.code, item.record) if isinstance(item, RecordError)
+                       else item.to_dict())
+        return out
+
+    one = items(1)
+    monkeypatch.setattr(parallel, "SERIAL_FIRST", 5)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    assert items(2) == one  # these records are cheap: built here, as with one worker
+    monkeypatch.setattr(parallel, "MIN_MS_PER_RECORD", 0.0)
+    started = []
+    real_pool = parallel.ProcessPoolExecutor
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda n: started.append(n) or real_pool(n))
+    assert items(2) == one
+    assert started == [2]
+    assert len(one) > parallel.SERIAL_FIRST + 10 * parallel.CHUNK  # most were built by the workers
+    assert [e for e in one if isinstance(e, tuple) and e[0].endswith("slow.html")][0][2] == "timeout"

@@ -43,7 +43,9 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
         run_id = store.begin_run("analyze", inputs)
         status = "failed"
         try:
-            report = ingest(inputs, store, run_id, settings, on_error=on_error, fetch=fetch)
+            # Records are built on this machine's cores whatever engine analyses them.
+            report = ingest(inputs, store, run_id, settings, on_error=on_error, fetch=fetch,
+                            workers=_local_cores(engine, workers))
             cores = _render_cores(store, engine, workers)
             with AnalysisOutputs(store, Path(out) if out is not None else None, cores) as outputs:
                 analysis = analyze_store(store, settings, engine=engine, workers=workers, scheduler=scheduler,
@@ -420,4 +422,9 @@ def _render_cores(store: Store, engine: str, workers: int | None) -> int:
 
     if store.count("articles") < MIN_ARTICLES_FOR_POOL:
         return 1  # a fork costs more than a few stories take to render
+    return _local_cores(engine, workers)
+
+
+def _local_cores(engine: str, workers: int | None) -> int:
+    """This machine's processes for local work: the local engine's worker count, else the cores."""
     return workers if engine == "local" and workers is not None else (os.cpu_count() or 1)

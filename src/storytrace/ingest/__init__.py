@@ -70,10 +70,19 @@ def _warm_up(html: bool) -> None:
 
 def iter_articles(inputs: list[str], settings: Settings,
                   on_file: Callable[[str], None] | None = None,
-                  fetch: bool = False) -> Iterator[Article | RecordError]:
+                  fetch: bool = False, workers: int = 1) -> Iterator[Article | RecordError]:
     """Every article (or error) from the inputs, in a deterministic order.
 
-    ``fetch``: download http(s) inputs (opt-in, guarded: see ingest/fetch.py)."""
+    ``fetch``: download http(s) inputs (opt-in, guarded: see ingest/fetch.py).
+    ``workers`` > 1: records are built (extraction, normalisation, language) by that many
+    forked processes once the input proves big, in the same order (see parallel.py)."""
+    from .parallel import ordered_map
+
+    yield from ordered_map(_build_record, _records(inputs, settings, on_file, fetch), settings, workers)
+
+
+def _records(inputs: list[str], settings: Settings, on_file, fetch: bool) -> Iterator:
+    """Each record to build as (file name, fields, meta, where), or a RecordError as read."""
     for item in iter_input_files(inputs, settings, fetch=fetch):
         if isinstance(item, RecordError):
             yield item
@@ -85,35 +94,41 @@ def iter_articles(inputs: list[str], settings: Settings,
                 yield rec
                 continue
             fields, meta, where = rec
-            origin = item.name + (f" [{where}]" if where else "")
-            _warm_up("html" in fields)
-            try:
-                with time_limit(settings.max_record_seconds):
-                    article = build_article(fields, origin, settings, meta)
-                    article.boilerplate_spans = service_message_spans(article.text)
-            except InputError as exc:
-                yield RecordError(item.name, str(exc), exc.code, where)
-                continue
-            except RecordTimeout:
-                yield RecordError(item.name, f"took over {settings.max_record_seconds}s to extract; skipped",
-                                  "timeout", where)
-                continue
-            except (RecursionError, MemoryError) as exc:
-                yield RecordError(item.name, f"record too complex to parse ({type(exc).__name__})", "too-complex", where)
-                continue
-            except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the run
-                # Last resort: the record is reported (with the bug's type) and the run goes on.
-                # The fuzz harnesses call build_article directly, so such bugs still surface there.
-                yield RecordError(item.name, f"unexpected error reading this record "
-                                  f"({type(exc).__name__}: {str(exc)[:200]}); please report it", "internal-error", where)
-                continue
-            yield article
+            yield item.name, fields, meta, where
+
+
+def _build_record(record, settings: Settings) -> Article | RecordError:
+    """One record's Article, or the RecordError saying why it has none (a RecordError read
+    from the input passes through)."""
+    if isinstance(record, RecordError):
+        return record
+    name, fields, meta, where = record
+    origin = name + (f" [{where}]" if where else "")
+    _warm_up("html" in fields)
+    try:
+        with time_limit(settings.max_record_seconds):
+            article = build_article(fields, origin, settings, meta)
+            article.boilerplate_spans = service_message_spans(article.text)
+    except InputError as exc:
+        return RecordError(name, str(exc), exc.code, where)
+    except RecordTimeout:
+        return RecordError(name, f"took over {settings.max_record_seconds}s to extract; skipped", "timeout", where)
+    except (RecursionError, MemoryError) as exc:
+        return RecordError(name, f"record too complex to parse ({type(exc).__name__})", "too-complex", where)
+    except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the run
+        # Last resort: the record is reported (with the bug's type) and the run goes on.
+        # The fuzz harnesses call build_article directly, so such bugs still surface there.
+        return RecordError(name, f"unexpected error reading this record "
+                           f"({type(exc).__name__}: {str(exc)[:200]}); please report it", "internal-error", where)
+    return article
 
 
 def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
            on_error: Callable[[RecordError], None] | None = None,
-           on_file: Callable[[str], None] | None = None, fetch: bool = False) -> IngestReport:
-    """Read every input into the store; each batch of articles is one transaction."""
+           on_file: Callable[[str], None] | None = None, fetch: bool = False,
+           workers: int = 1) -> IngestReport:
+    """Read every input into the store; each batch of articles is one transaction.
+    ``workers``: processes building the records of a big input (see ``iter_articles``)."""
     report = IngestReport()
     batch: list[Article] = []
     batch_errors: list[RecordError] = []
@@ -136,7 +151,7 @@ def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
         if on_file:
             on_file(name)
 
-    for item in iter_articles(list(inputs), settings, file_seen, fetch=fetch):
+    for item in iter_articles(list(inputs), settings, file_seen, fetch=fetch, workers=workers):
         if isinstance(item, RecordError):
             report.errors.append(item)
             batch_errors.append(item)
