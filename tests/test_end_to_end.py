@@ -180,3 +180,18 @@ def test_demo_marks_only_site_furniture_as_boilerplate(demo):
     result, _ = demo
     marked = [a.text[s:e] for a in result.articles for s, e in a.boilerplate_spans]
     assert marked == ["Subscribe to the Coastline Courier newsletter for daily updates."] * 2
+
+
+def test_outputs_get_a_new_files_usual_mode(demo):
+    """Dossiers and analysis.json are written through temp files and renamed, and still get
+    the mode any new file gets (0666 less the umask), not the temp file's owner-only 0600:
+    a dossier folder is meant to be shared or served."""
+    import os
+    import stat
+
+    _, out = demo
+    umask = os.umask(0)
+    os.umask(umask)
+    files = [p for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".md", ".json")]
+    assert out / "analysis.json" in files and any(p.name == "dossier.md" for p in files)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o666 & ~umask}

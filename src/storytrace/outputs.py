@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .model import Analysis
+from .public_files import temp_for
 from .store import Store
 
 # Record lists written to analysis.json batch by batch (the rest is small and kept whole).
@@ -123,7 +124,7 @@ def write_json_atomic(path: Path, analysis: Analysis, sections: dict | None = No
     half a file. Written record by record (the same bytes as dumping ``to_dict()``), so a
     100k-article analysis never exists twice in memory; ``sections`` give some of its record
     lists as JSON text instead (see ``Analysis.json_pieces``)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    fd, tmp = temp_for(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.writelines(analysis.json_pieces(_dumps, sections))

@@ -434,9 +434,10 @@ def safe_path_part(value: str) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     import os
-    import tempfile
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    from ..public_files import temp_for
+
+    fd, tmp = temp_for(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
