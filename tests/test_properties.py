@@ -62,6 +62,26 @@ def test_segmentation_spans_lie_inside_and_round_trip(raw):
             assert text[s:e].strip(), (fn.__name__, text[s:e])
 
 
+RUNS = st.lists(st.one_of(PIECE, st.sampled_from(["x" * 70, "!" * 70, "a." * 40, "Wow!!", "A. B."])),
+                max_size=40).map("".join)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(RUNS, st.integers(0, 400), st.integers(0, 400))
+def test_last_word_near_the_end_is_the_last_word_of_the_whole_span(text, a, b):
+    """Sentence splitting looks for the word before a full stop in the last characters only,
+    unless the run of word characters there goes back further: always what a search of the
+    whole sentence finds."""
+    import re
+
+    from storytrace.text import _last_word
+
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    mine = _last_word(text, start, end)
+    whole = re.search(r"([\w.]+)[.!?…]*$", text[start:end])
+    assert (mine.group(1) if mine else None) == (whole.group(1) if whole else None)
+
+
 @FEW
 @given(TEXT, st.lists(st.tuples(st.integers(-5, 450), st.integers(-5, 450)), max_size=5))
 def test_masking_keeps_length_and_offsets(raw, spans):

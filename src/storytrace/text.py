@@ -85,7 +85,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         p_end += start
         s = p_start
         for m in _SENT_END.finditer(text, p_start, p_end):
-            word = re.search(r"([\w.]+)[.!?…]*$", text[s:m.start() + 1])
+            word = _last_word(text, s, m.start() + 1)
             if m.group().startswith(".") and word and word.group(1).lower().rstrip(".") in _ABBREV:
                 continue
             if word and len(word.group(1)) == 1 and word.group(1).isupper():
@@ -96,6 +96,23 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         if text[s:p_end].strip():
             spans.append(_strip_span(text, s, p_end))
     return [sp for sp in spans if sp[1] > sp[0]]
+
+
+_LAST_WORD = re.compile(r"([\w.]+)[.!?…]*$")
+_END_RUN = re.compile(r"[\w.!?…]+$")  # every match of _LAST_WORD lies in this run
+_NEAR_END = 64  # chars before a sentence end where its last word is looked for first
+
+
+def _last_word(text: str, start: int, end: int):
+    """``_LAST_WORD`` searched in ``text[start:end]``, but only in its last ``_NEAR_END``
+    characters unless the run of word characters at the end goes back further (searching
+    the whole sentence at every candidate end made long paragraphs quadratic)."""
+    near = max(start, end - _NEAR_END)
+    if near > start:
+        run = _END_RUN.search(text, near, end)
+        if run is not None and run.start() == near:
+            near = start  # the run may begin before the window: search it all
+    return _LAST_WORD.search(text, near, end)
 
 
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
