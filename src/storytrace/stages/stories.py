@@ -253,16 +253,30 @@ def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarr
             continue
         for part in _split(block, settings.story_max_block):
             sub = similarity.block(part)
-            ii, jj = np.triu_indices(len(part), 1)
-            damped = sub.copy()
-            damped[ii, jj] *= time_factor(days, years, part[ii], part[jj], settings)
-            damped[jj, ii] = damped[ii, jj]
+            damped = _damped(sub, part, days, years, settings)
             local = split_near_misses(damped, average_linkage(damped, thr), settings)
             local_labels = local + next_label
             labels[part] = local_labels
             next_label = int(local_labels.max()) + 1
             related |= _related_pairs(sub, local_labels, thr)
     return labels.tolist(), sorted(related)
+
+
+def _damped(sub: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndarray,
+            settings: Settings) -> np.ndarray:
+    """``sub`` with every pair damped by its time apart: the upper triangle computed a few
+    rows at a time (the pair index arrays of a 5,000-article window would take ~1 GB at
+    once) and mirrored, so the result is exactly symmetric."""
+    n = len(part)
+    damped = sub.copy()
+    rows = max(1, 2_000_000 // max(1, n))
+    for r0 in range(0, n, rows):
+        r1 = min(n, r0 + rows)
+        ii, jj = np.nonzero(np.arange(n)[None, :] > np.arange(r0, r1)[:, None])
+        ii += r0
+        damped[ii, jj] *= time_factor(days, years, part[ii], part[jj], settings)
+        damped[jj, ii] = damped[ii, jj]
+    return damped
 
 
 def _split(block: np.ndarray, size: int) -> list[np.ndarray]:
@@ -276,7 +290,8 @@ def average_linkage(sim: np.ndarray, threshold: float) -> np.ndarray:
 
     if len(sim) == 1:
         return np.zeros(1, dtype=np.int64)
-    dist = np.clip(1.0 - sim, 0.0, None)
+    dist = 1.0 - sim
+    np.clip(dist, 0.0, None, out=dist)  # in place: one window's matrix is 200 MB
     np.fill_diagonal(dist, 0.0)
     raw = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                   distance_threshold=1.0 - threshold).fit_predict(dist)
