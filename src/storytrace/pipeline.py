@@ -129,11 +129,16 @@ def _per_article_stages(run, part: Analysis, settings: Settings, progress, run_s
     """Quotes, opinion and claims for a batch's articles; exact copies analysed once."""
     distinct, copies_of = _distinct_texts(part.articles)
     per_article = run.map_articles(distinct, settings, progress, size=run_size)
-    for rep, copies in copies_of.items():  # exact copies: the representative's results, re-keyed
-        template = _CopyResults(per_article[rep])
+    _hand_to_story_stages(part, _with_copies(per_article, copies_of))
+
+
+def _with_copies(results: dict[str, dict], copies_of: dict[str, list[str]]) -> dict[str, dict]:
+    """``results`` (by representative) plus each exact copy's: its representative's, re-keyed."""
+    for rep, copies in copies_of.items():
+        template = _CopyResults(results[rep])
         for copy_id in copies:
-            per_article[copy_id] = template.for_copy(copy_id)
-    _hand_to_story_stages(part, per_article)
+            results[copy_id] = template.for_copy(copy_id)
+    return results
 
 
 class _Ahead:
@@ -147,18 +152,13 @@ class _Ahead:
 
 def _take_per_article(ahead: _Ahead, part: Analysis, progress) -> None:
     """A batch's per-article results from those computed ahead (copies re-keyed)."""
-    reps = {a.id: ahead.rep_of.get(a.id, a.id) for a in part.articles}
-    got = ahead.results.take(sorted(set(reps.values())),
-                             lambda done, total: _tick(progress, "quotes, opinion, claims", done, total))
-    templates: dict[str, _CopyResults] = {}
-    per_article = {}
-    for aid, rep in reps.items():
-        if aid == rep:
-            per_article[aid] = got[rep]
-        else:
-            template = templates.get(rep) or templates.setdefault(rep, _CopyResults(got[rep]))
-            per_article[aid] = template.for_copy(aid)
-    _hand_to_story_stages(part, per_article)
+    copies_here: dict[str, list[str]] = defaultdict(list)
+    for a in part.articles:
+        if a.id in ahead.rep_of:
+            copies_here[ahead.rep_of[a.id]].append(a.id)
+    reps = sorted({a.id for a in part.articles if a.id not in ahead.rep_of} | copies_here.keys())
+    got = ahead.results.take(reps, lambda done, total: _tick(progress, "quotes, opinion, claims", done, total))
+    _hand_to_story_stages(part, _with_copies(got, copies_here))
 
 
 @contextmanager

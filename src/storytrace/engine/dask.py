@@ -67,10 +67,7 @@ class DaskEngine:
         if not tasks:
             return []
         folder = self._next_folder()
-        # Settings are small: sent with each task (a scattered copy is released between rounds).
-        futures = {self.client.submit(_task_to_part, fn, task, settings, folder,
-                                      f"part-{i:06d}.pkl", pure=False): i
-                   for i, task in enumerate(tasks)}
+        futures = {future: i for i, future in enumerate(self._submit(fn, tasks, settings, folder))}
         out: list = [None] * len(tasks)
         if progress:
             progress(label, 0, len(tasks))
@@ -93,8 +90,7 @@ class DaskEngine:
         from dask.distributed import as_completed
 
         folder = self._next_folder()
-        futures = [self.client.submit(_task_to_part, fn, task, settings, folder, f"part-{i:06d}.pkl", pure=False)
-                   for i, task in enumerate(tasks)]
+        futures = self._submit(fn, tasks, settings, folder)
         tasks.clear()
 
         def results() -> Iterator:
@@ -102,6 +98,12 @@ class DaskEngine:
                 yield read_part(future.result())
             shutil.rmtree(folder, ignore_errors=True)
         return results()
+
+    def _submit(self, fn, tasks: list, settings, folder: str) -> list:
+        """A future per task, each leaving its result as a part file in ``folder``. Settings
+        are small: sent with each task (a scattered copy is released between rounds)."""
+        return [self.client.submit(_task_to_part, fn, task, settings, folder, f"part-{i:06d}.pkl", pure=False)
+                for i, task in enumerate(tasks)]
 
     def _next_folder(self) -> str:
         self._round += 1

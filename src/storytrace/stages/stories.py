@@ -174,8 +174,9 @@ class Similarity:
         Found a chunk of rows at a time, each row against the band of rows after it,
         carrying only each article's component forward, so the pairs are never all held (one
         kind of news: ~all 4e7 of 10k). Every pair of news articles shares some word, so an
-        unbounded search costs n² products: 100k articles took ~16 minutes in this stage. A
-        block bigger than the band is clustered in windows of that size anyway."""
+        unbounded search costs n² products (at 30k representatives 53 s against 22 s in the
+        band; benchmarks/stories_scale.py). A block bigger than the band is clustered in
+        windows of that size anyway."""
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
@@ -265,8 +266,8 @@ def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarr
 def _damped(sub: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndarray,
             settings: Settings) -> np.ndarray:
     """``sub`` with every pair damped by its time apart: the upper triangle computed a few
-    rows at a time (the pair index arrays of a 5,000-article window would take ~1 GB at
-    once) and mirrored, so the result is exactly symmetric."""
+    rows at a time (its pair indexes and factors held at once made a 5,000-article window
+    peak at 906 MB instead of 627) and mirrored, so the result is exactly symmetric."""
     n = len(part)
     damped = sub.copy()
     rows = max(1, 2_000_000 // max(1, n))
