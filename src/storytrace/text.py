@@ -99,20 +99,18 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
 
 
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]*$")
-_END_RUN = re.compile(r"[\w.!?…]+$")  # every match of _LAST_WORD lies in this run
-_NEAR_END = 64  # chars before a sentence end where its last word is looked for first
+# Matched from a sentence's start: ends where the run of [\w.!?…] at its end begins (the
+# greedy ``.*`` steps back from the end one character at a time, so only over that run).
+_BEFORE_END_RUN = re.compile(r"(?s:.*)(?<![\w.!?…])")
 
 
 def _last_word(text: str, start: int, end: int):
-    """``_LAST_WORD`` searched in ``text[start:end]``, but only in its last ``_NEAR_END``
-    characters unless the run of word characters at the end goes back further (searching
-    the whole sentence at every candidate end made long paragraphs quadratic)."""
-    near = max(start, end - _NEAR_END)
-    if near > start:
-        run = _END_RUN.search(text, near, end)
-        if run is not None and run.start() == near:
-            near = start  # the run may begin before the window: search it all
-    return _LAST_WORD.search(text, near, end)
+    """``_LAST_WORD`` searched in ``text[start:end]``. Every match lies in the run of word
+    characters and end punctuation at the end (or before a final newline), so the search starts there: searching the
+    whole sentence at every candidate end made long paragraphs quadratic."""
+    stop = end - 1 if end > start and text[end - 1] == "\n" else end  # ``$`` also matches before it
+    before = _BEFORE_END_RUN.match(text, start, stop)
+    return _LAST_WORD.search(text, before.end() if before else start, end)
 
 
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
