@@ -205,8 +205,8 @@ def test_tagged_window_gives_the_sentences_tags_and_pos():
     from storytrace.stages import claims
     from storytrace.stages.claim_subjects import Phrase
 
-    assert ruler_lookup(claims._TAGGER) is not None  # en_core_web_sm's rules are all readable
-    full = load_english(claims._TAGGER)(_TAGGED)
+    assert ruler_lookup(claims.TAGGER) is not None  # en_core_web_sm's rules are all readable
+    full = load_english(claims.TAGGER)(_TAGGED)
     tagger = claims._LazyTagger(_TAGGED)
     for tok in full:
         if tok.is_space:

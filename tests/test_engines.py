@@ -111,6 +111,43 @@ def test_dask_local_cluster_matches_local(demo_store, in_process, tmp_path, monk
     assert not list(tmp_path.glob("dask.db.parts/**/*.pkl"))  # every part was loaded and removed
 
 
+def _pipelines_to_load() -> int:
+    """How many of the per-article pipelines this process had still to load."""
+    from storytrace import nlp
+    from storytrace.stages.claims import TAGGER
+    from storytrace.stages.quotes import NER_ONLY
+
+    before = nlp._load.cache_info().misses
+    nlp.load_english(TAGGER), nlp.load_english(NER_ONLY)
+    return nlp._load.cache_info().misses - before
+
+
+def test_a_prepared_pool_loads_the_models_before_its_first_task():
+    """``prepare`` (called as ingest stores articles) starts the pool only for a run big
+    enough to use it, and each worker loads the per-article pipelines as it starts."""
+    from storytrace import nlp
+    from storytrace.engine.local import MIN_ARTICLES_FOR_POOL, LocalEngine
+
+    nlp._load.cache_clear()  # the workers fork from this process: nothing for them to inherit
+    with LocalEngine(2) as engine:
+        engine.prepare(MIN_ARTICLES_FOR_POOL - 1)
+        assert engine.pool is None
+        engine.prepare(MIN_ARTICLES_FOR_POOL)
+        assert engine.pool is not None
+        results = [engine.pool.submit(_pipelines_to_load) for _ in range(8)]
+        assert [r.result() for r in results] == [0] * 8  # the claims tagger and the quotes' NER
+
+
+def test_a_prepared_dask_cluster_loads_the_models_on_every_worker():
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import wait
+
+    with get_engine("dask", workers=2) as engine:
+        engine.prepare(1)
+        wait(engine._warming)
+        assert list(engine.client.run(_pipelines_to_load).values()) == [0, 0]
+
+
 def test_part_files_are_written_whole_and_read_once(tmp_path):
     path = write_part(tmp_path / "parts", "part-000001.pkl", {"a": [1, 2, 3]})
     assert [p.name for p in (tmp_path / "parts").iterdir()] == ["part-000001.pkl"]  # no temp left

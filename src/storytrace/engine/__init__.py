@@ -45,6 +45,12 @@ def balanced_batches(costs: list[int], n_batches: int, max_items: int) -> list[l
     return [sorted(b) for b in batches if b]
 
 
+def warm_up_worker() -> None:
+    """Runs on each worker as it starts: load what the per-article stages need."""
+    from ..pipeline import warm_up_per_article
+    warm_up_per_article()
+
+
 def run_chunk(articles, settings) -> dict:
     """One task: the map stages over a chunk of articles (runs on any worker)."""
     from ..nlp_batch import map_batched

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 
-from . import map_articles_in_chunks
+from . import map_articles_in_chunks, warm_up_worker
 from .parts import read_part, write_part
 
 CHUNK = 200  # Dask costs ~1.5 ms a task and ~10 ms a round trip: keep tasks seconds long
@@ -44,6 +44,16 @@ class DaskEngine:
         self.parts_dir = str(parts_dir) if parts_dir else tempfile.mkdtemp(prefix="storytrace-parts-")
         self._round = 0
         self.slots = max(1, len(self.client.scheduler_info().get("workers", {})) or (workers or 1))
+        self._warming: list = []  # held, or Dask would cancel them
+
+    def prepare(self, size: int) -> None:
+        """The run will hold ``size`` articles: each worker loads its models now, while this
+        process is still ingesting (once per engine; a worker that joins later loads them
+        with its first task)."""
+        if not self._warming and size > 0:
+            self._warming = [self.client.submit(warm_up_worker, workers=[address], allow_other_workers=False,
+                                                pure=False)
+                             for address in self.client.scheduler_info().get("workers", {})]
 
     def __enter__(self):
         return self

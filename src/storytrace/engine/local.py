@@ -5,7 +5,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from . import map_articles_in_chunks
+from . import map_articles_in_chunks, warm_up_worker
 
 # Below this many articles a pool costs more (start-up, model load per worker) than it saves.
 MIN_ARTICLES_FOR_POOL = 400
@@ -32,8 +32,14 @@ class LocalEngine:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:  # one pool for every stage: workers keep their loaded models
-            self.pool = ProcessPoolExecutor(self.workers)
+            self.pool = ProcessPoolExecutor(self.workers, initializer=warm_up_worker)
         return self.pool
+
+    def prepare(self, size: int) -> None:
+        """The run will hold ``size`` articles: when that takes the pool, start it now, so
+        its workers load their models while this process is still ingesting."""
+        if self.pool is None and self.parallel(size):
+            self._pool().submit(int)  # a first task makes the pool start every worker
 
     def map_tasks(self, fn, tasks: list, settings, size: int, label: str = "", progress=None) -> list:
         """``fn(task, settings)`` for every task, results in task order. ``size`` is the

@@ -126,9 +126,10 @@ def _build_record(record, settings: Settings) -> Article | RecordError:
 def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
            on_error: Callable[[RecordError], None] | None = None,
            on_file: Callable[[str], None] | None = None, fetch: bool = False,
-           workers: int = 1) -> IngestReport:
+           workers: int = 1, on_stored: Callable[[int], None] | None = None) -> IngestReport:
     """Read every input into the store; each batch of articles is one transaction.
-    ``workers``: processes building the records of a big input (see ``iter_articles``)."""
+    ``workers``: processes building the records of a big input (see ``iter_articles``).
+    ``on_stored``: called after each batch with the number of articles added so far."""
     report = IngestReport()
     batch: list[Article] = []
     batch_errors: list[RecordError] = []
@@ -145,6 +146,8 @@ def ingest(inputs: Iterable[str], store, run_id: int, settings: Settings,
                 on_error(notice)
         batch.clear()
         batch_errors.clear()
+        if on_stored:
+            on_stored(report.added)
 
     def file_seen(name: str) -> None:
         report.files += 1

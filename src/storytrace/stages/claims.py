@@ -337,10 +337,10 @@ _CHUNK_START = re.compile(r"(?<!\S)\S")
 _CHUNK_END = re.compile(r"\S(?!\S)")
 
 
-_TAGGER = ("ner", "lemmatizer", "parser")  # tok2vec, tagger and the attribute_ruler's POS
+TAGGER = ("ner", "lemmatizer", "parser")  # excluded: tok2vec, tagger and the attribute_ruler's POS remain
 
 
 def _tag(texts: list[str]) -> list:
     from ..nlp import tag
 
-    return tag(texts, _TAGGER)
+    return tag(texts, TAGGER)

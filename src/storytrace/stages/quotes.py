@@ -339,6 +339,9 @@ def _mask_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
     return "".join(seg)
 
 
+NER_ONLY = ("parser", "lemmatizer", "attribute_ruler", "tagger", "tok2vec")  # the pipes excluded
+
+
 def _nearest_person(text: str, start: int, end: int) -> str | None:
     """The last PERSON entity in the sentences before ``end``: the only model call here."""
     from ..nlp import tag
@@ -349,6 +352,6 @@ def _nearest_person(text: str, start: int, end: int) -> str | None:
     # NER only: en_core_web_sm's ner has its own tok2vec, the shared one feeds only the
     # tagger and parser (a quarter of this call, for nothing). Through ``nlp.tag`` (with no
     # attribute_ruler, the plain pipeline) so a chunk's calls are batched (``nlp_batch``).
-    doc = tag([snippet], ("parser", "lemmatizer", "attribute_ruler", "tagger", "tok2vec"))[0]
+    doc = tag([snippet], NER_ONLY)[0]
     persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
     return persons[-1] if persons else None
