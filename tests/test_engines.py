@@ -86,6 +86,54 @@ def test_pool_analyses_articles_while_the_stories_are_found(demo_store, in_proce
     assert not list(tmp_path.glob(".storytrace-ahead-*"))
 
 
+def test_the_next_batch_of_stories_is_analysed_while_a_batch_is_written(demo_store, in_process, tmp_path,
+                                                                       monkeypatch):
+    """The story stages of a batch run on the pool while this process stores the batch
+    before it: when a batch is handed over to be written, the workers have already begun
+    the next batch's stories (they note each story in a file)."""
+    import time
+
+    import storytrace.engine.local as local
+    import storytrace.pipeline as pipeline
+
+    monkeypatch.setattr(local, "MIN_ARTICLES_FOR_POOL", 1)
+    real_stages, real_batches = pipeline.per_story_stages, pipeline.story_batches
+    noted = tmp_path / "analysed.txt"
+
+    def noting_stages(task, settings):  # runs in the forked workers
+        with open(noted, "a", encoding="utf-8") as fh:
+            fh.write(task["story"] + "\n")
+        return real_stages(task, settings)
+
+    batches: list[set[str]] = []
+
+    def listed_batches(analysis, max_articles):
+        parts = list(real_batches(analysis, max_articles))
+        batches.extend({s.id for s in part.stories} for part in parts)
+        return iter(parts)
+
+    monkeypatch.setattr(pipeline, "per_story_stages", noting_stages)
+    monkeypatch.setattr(pipeline, "story_batches", listed_batches)
+    next_begun = []
+
+    def write(part):
+        k = batches.index({s.id for s in part.stories})
+        if k + 1 < len(batches):
+            deadline = time.monotonic() + 60
+            while not (noted.exists() and batches[k + 1] & set(noted.read_text(encoding="utf-8").split())):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            next_begun.append(batches[k + 1] & set(noted.read_text(encoding="utf-8").split()) != set())
+
+    db = tmp_path / "overlap.db"
+    shutil.copy(demo_store, db)
+    with Store(db) as store:
+        analyze_store(store, Settings(analysis_batch_articles=5), engine="local", workers=2, on_batch=write)
+    assert len(next_begun) == len(batches) - 1 >= 2
+    assert all(next_begun)
+
+
 def test_a_failing_article_task_fails_the_run_and_leaves_no_temp_file(demo_store, tmp_path, monkeypatch):
     import storytrace.engine.local as local
     import storytrace.pipeline as pipeline

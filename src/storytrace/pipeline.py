@@ -98,13 +98,9 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
         analysis = Analysis(articles=articles, stories=stories, extra={"quote_groups": [], "facts": []})
         counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
         ticks = _BatchProgress(progress, len(articles))
-        for part in story_batches(analysis, settings.analysis_batch_articles):
-            ticks.batch(len(part.articles))
-            if ahead is not None:
-                _take_per_article(ahead, part, progress)
-            else:
-                _per_article_stages(run, part, settings, ticks, len(articles))
-            _story_stages(run, part, by_id, duplicates, settings, ticks, len(articles))
+
+        def finish(part: Analysis, stages: Callable[[], None]) -> None:
+            stages()
             for name in counts:
                 records = part.extra[name] if name in part.extra else getattr(part, name)
                 counts[name] += len(records)
@@ -113,7 +109,24 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
             if on_batch:
                 _tick(progress, "writing", 0, 1)
                 on_batch(part)
+
+        # A batch's story stages are started before the previous batch is stored and
+        # rendered, so the workers compute the one while this process writes the other.
+        started = None
+        for part in story_batches(analysis, settings.analysis_batch_articles):
+            tick = ticks.batch(len(part.articles))
+            if ahead is not None:
+                _take_per_article(ahead, part, progress)
+            else:
+                _per_article_stages(run, part, settings, tick, len(articles))
+            stages = _start_story_stages(run, part, by_id, duplicates, settings, tick, len(articles))
+            if started is not None:
+                finish(*started)
+            started = (part, stages)
             del part
+        if started is not None:
+            finish(*started)
+        del started
     analysis.counts.update(counts, articles=len(articles), stories=len(stories))
     return analysis
 
@@ -209,16 +222,18 @@ class _BatchProgress:
     of the whole run, so a progress bar does not restart with every batch."""
 
     def __init__(self, progress: Progress | None, total: int):
-        self.progress, self.total, self.before, self.size = progress, total, 0, 0
+        self.progress, self.total, self.before = progress, total, 0
 
-    def batch(self, size: int) -> None:
-        self.before += self.size
-        self.size = size
+    def batch(self, size: int) -> Progress:
+        """The progress callback for the next batch, of ``size`` articles."""
+        before = self.before
+        self.before += size
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.progress:
-            share = done / total if total else 1.0
-            self.progress(stage, self.before + round(share * self.size), self.total)
+        def tick(stage: str, done: int, total: int) -> None:
+            if self.progress:
+                share = done / total if total else 1.0
+                self.progress(stage, before + round(share * size), self.total)
+        return tick
 
 
 def prepare_articles(store: Store, settings: Settings, progress: Progress | None = None):
@@ -339,10 +354,11 @@ def _parts_dir(store: Store) -> str | None:
 STORIES_PER_TASK = 64  # at most this many stories in one group-stage task
 
 
-def _story_stages(run, part: Analysis, by_id: dict[str, Article], duplicates, settings: Settings,
-                  progress, run_size: int) -> None:
-    """Group stages, one story at a time (provenance, quote groups, claim verdicts), in
-    batches of similar cost on the engine, merged back into ``part`` in story order."""
+def _start_story_stages(run, part: Analysis, by_id: dict[str, Article], duplicates, settings: Settings,
+                        progress, run_size: int) -> Callable[[], None]:
+    """Start the group stages, one story at a time (provenance, quote groups, claim
+    verdicts), in batches of similar cost on the engine; the returned function waits for
+    them and merges their results into ``part`` in story order."""
     from .engine import balanced_batches, run_story_chunk
 
     duplicate_of = {k: v.of for k, v in duplicates.items()}
@@ -361,9 +377,14 @@ def _story_stages(run, part: Analysis, by_id: dict[str, Article], duplicates, se
              for s in stories]
     batches = balanced_batches(costs, 4 * max(1, getattr(run, "slots", 1)), STORIES_PER_TASK)
     payloads = [[task(stories[i]) for i in b] for b in batches]
-    done = run.map_tasks(run_story_chunk, payloads, settings, run_size,
-                         "stories: provenance, quotes, claims", progress)
+    collect = run.start_tasks(run_story_chunk, payloads, settings, run_size)
     del payloads
+    return lambda: _merge_story_results(part, batches, collect("stories: provenance, quotes, claims", progress))
+
+
+def _merge_story_results(part: Analysis, batches: list[list[int]], done: list) -> None:
+    """The group stages' results (``done``: one list per batch of stories) into ``part``."""
+    stories = part.stories
     results: list = [None] * len(stories)
     for batch, outs in zip(batches, done):
         for i, out in zip(batch, outs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from . import map_articles_in_chunks, warm_up_worker
 from .parts import read_part, write_part
@@ -72,21 +72,29 @@ class DaskEngine:
 
     def map_tasks(self, fn, tasks: list, settings, size: int = 0, label: str = "", progress=None) -> list:
         """``fn(task, settings)`` for every task on the cluster, results in task order."""
+        return self.start_tasks(fn, tasks, settings, size)(label, progress)
+
+    def start_tasks(self, fn, tasks: list, settings, size: int = 0) -> Callable[..., list]:
+        """``map_tasks`` submitted now: its results from the returned ``collect(label,
+        progress)``, which waits for them."""
         from dask.distributed import as_completed
 
-        if not tasks:
-            return []
         folder = self._next_folder()
         futures = {future: i for i, future in enumerate(self._submit(fn, tasks, settings, folder))}
-        out: list = [None] * len(tasks)
-        if progress:
-            progress(label, 0, len(tasks))
-        for done, future in enumerate(as_completed(futures), start=1):
-            out[futures[future]] = read_part(future.result())
+        n = len(tasks)
+        tasks.clear()
+
+        def collect(label: str = "", progress=None) -> list:
+            out: list = [None] * n
             if progress:
-                progress(label, done, len(tasks))
-        shutil.rmtree(folder, ignore_errors=True)
-        return out
+                progress(label, 0, n)
+            for done, future in enumerate(as_completed(futures), start=1):
+                out[futures[future]] = read_part(future.result())
+                if progress:
+                    progress(label, done, n)
+            shutil.rmtree(folder, ignore_errors=True)
+            return out
+        return collect
 
     def map_articles(self, articles, settings, progress=None, size: int | None = None) -> dict:
         return map_articles_in_chunks(self, articles, settings, CHUNK, progress, size)

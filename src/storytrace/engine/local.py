@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
 from . import map_articles_in_chunks, warm_up_worker
 
@@ -46,19 +46,33 @@ class LocalEngine:
         number of articles behind the tasks: small inputs stay in this process. ``tasks``
         is consumed: each entry is dropped when its result arrives, so a caller that keeps
         no other reference never holds every input and every result at once."""
-        out = []
-        if progress:
-            progress(label, 0, len(tasks))
-        if self.workers <= 1 or size < MIN_ARTICLES_FOR_POOL or len(tasks) <= 1:
-            results = (fn(t, settings) for t in tasks)
+        return self.start_tasks(fn, tasks, settings, size)(label, progress)
+
+    def start_tasks(self, fn, tasks: list, settings, size: int) -> Callable[..., list]:
+        """``map_tasks`` started now (on the pool): its results from the returned
+        ``collect(label, progress)``, which waits for them (in this process, runs them)."""
+        n = len(tasks)
+        if not self.parallel(size):
+            results: list = tasks
+
+            def get(task):
+                return fn(task, settings)
         else:
-            results = self._pool().map(fn, tasks, [settings] * len(tasks))
-        for i, part in enumerate(results):
-            out.append(part)
-            tasks[i] = None
+            results = [self._pool().submit(fn, task, settings) for task in tasks]
+            tasks.clear()  # the futures hold them until they run
+            get = Future.result
+
+        def collect(label: str = "", progress=None) -> list:
+            out = []
             if progress:
-                progress(label, i + 1, len(tasks))
-        return out
+                progress(label, 0, n)
+            for i in range(n):
+                out.append(get(results[i]))
+                results[i] = None
+                if progress:
+                    progress(label, i + 1, n)
+            return out
+        return collect
 
     def map_articles(self, articles, settings, progress=None, size: int | None = None) -> dict:
         return map_articles_in_chunks(self, articles, settings, CHUNK, progress, size)
