@@ -81,52 +81,62 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
     engine already open (the caller closes it), else one is opened from ``engine``,
     ``workers`` and ``scheduler``."""
     from .engine import get_engine
-    from .stages.stories_incremental import stories_for_store
 
-    articles, changed = learned_articles(store, progress)
     opened = nullcontext(run) if run is not None else \
         get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store))
-    with opened as run, _articles_ahead(run, articles, settings, store) as ahead:
-        duplicates = mark_duplicates(articles, settings, progress)
-        _tick(progress, "stories", 0, len(articles))
-        stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
-        by_id = {a.id: a for a in articles}
-        for story in stories:
-            for aid in story.articles:
-                by_id[aid].story = story.id
+    with opened as run:
+        run.prepare(store.count("articles"))  # workers load their models during the boilerplate
+        articles, changed = learned_articles(store, progress)
+        with _articles_ahead(run, articles, settings, store) as ahead:
+            return _analyze_articles(store, run, ahead, articles, changed, settings, progress, on_batch,
+                                     keep_records)
 
-        analysis = Analysis(articles=articles, stories=stories, extra={"quote_groups": [], "facts": []})
-        counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
-        ticks = _BatchProgress(progress, len(articles))
 
-        def finish(part: Analysis, stages: Callable[[], None]) -> None:
-            stages()
-            for name in counts:
-                records = part.extra[name] if name in part.extra else getattr(part, name)
-                counts[name] += len(records)
-                if keep_records:
-                    (analysis.extra[name] if name in analysis.extra else getattr(analysis, name)).extend(records)
-            if on_batch:
-                _tick(progress, "writing", 0, 1)
-                on_batch(part)
+def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed: dict, settings: Settings,
+                      progress: Progress | None, on_batch, keep_records: bool) -> Analysis:
+    """``analyze_store`` once the engine is open and the boilerplate learned."""
+    from .stages.stories_incremental import stories_for_store
 
-        # A batch's story stages are started before the previous batch is stored and
-        # rendered, so the workers compute the one while this process writes the other.
-        started = None
-        for part in story_batches(analysis, settings.analysis_batch_articles):
-            tick = ticks.batch(len(part.articles))
-            if ahead is not None:
-                _take_per_article(ahead, part, progress)
-            else:
-                _per_article_stages(run, part, settings, tick, len(articles))
-            stages = _start_story_stages(run, part, by_id, duplicates, settings, tick, len(articles))
-            if started is not None:
-                finish(*started)
-            started = (part, stages)
-            del part
+    duplicates = mark_duplicates(articles, settings, progress)
+    _tick(progress, "stories", 0, len(articles))
+    stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
+    by_id = {a.id: a for a in articles}
+    for story in stories:
+        for aid in story.articles:
+            by_id[aid].story = story.id
+
+    analysis = Analysis(articles=articles, stories=stories, extra={"quote_groups": [], "facts": []})
+    counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
+    ticks = _BatchProgress(progress, len(articles))
+
+    def finish(part: Analysis, stages: Callable[[], None]) -> None:
+        stages()
+        for name in counts:
+            records = part.extra[name] if name in part.extra else getattr(part, name)
+            counts[name] += len(records)
+            if keep_records:
+                (analysis.extra[name] if name in analysis.extra else getattr(analysis, name)).extend(records)
+        if on_batch:
+            _tick(progress, "writing", 0, 1)
+            on_batch(part)
+
+    # A batch's story stages are started before the previous batch is stored and
+    # rendered, so the workers compute the one while this process writes the other.
+    started = None
+    for part in story_batches(analysis, settings.analysis_batch_articles):
+        tick = ticks.batch(len(part.articles))
+        if ahead is not None:
+            _take_per_article(ahead, part, progress)
+        else:
+            _per_article_stages(run, part, settings, tick, len(articles))
+        stages = _start_story_stages(run, part, by_id, duplicates, settings, tick, len(articles))
         if started is not None:
             finish(*started)
-        del started
+        started = (part, stages)
+        del part
+    if started is not None:
+        finish(*started)
+    del started
     analysis.counts.update(counts, articles=len(articles), stories=len(stories))
     return analysis
 
