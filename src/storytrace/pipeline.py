@@ -32,10 +32,9 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
     ``keep_records=False`` the returned Analysis keeps only the articles, stories, errors
     and ``counts`` (the records are in the store and the outputs), so memory stays bounded.
     """
+    from .engine import get_engine
     from .ingest import ingest
     from .outputs import AnalysisOutputs
-
-    from .engine import get_engine
 
     settings = settings or Settings()
     if db is None:

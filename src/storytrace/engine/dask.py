@@ -48,8 +48,8 @@ class DaskEngine:
 
     def prepare(self, size: int) -> None:
         """The run will hold ``size`` articles: each worker loads its models now, while this
-        process is still ingesting (once per engine; a worker that joins later loads them
-        with its first task)."""
+        process ingests or learns boilerplate (once per engine; a worker that joins later
+        loads them with its first task)."""
         if not self._warming and size > 0:
             self._warming = [self.client.submit(warm_up_worker, workers=[address], allow_other_workers=False,
                                                 pure=False)

@@ -37,7 +37,7 @@ class LocalEngine:
 
     def prepare(self, size: int) -> None:
         """The run will hold ``size`` articles: when that takes the pool, start it now, so
-        its workers load their models while this process is still ingesting."""
+        its workers load their models while this process ingests or learns boilerplate."""
         if self.pool is None and self.parallel(size):
             self._pool().submit(int)  # a first task makes the pool start every worker
 
