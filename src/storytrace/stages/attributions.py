@@ -245,7 +245,7 @@ _NEEDS: dict[int, re.Pattern[str]] = {
                   r"interviewed|confirmed)"),
     3: re.compile(rf"\b(?:{_DOCS})\b"),
     4: re.compile(r"\sby\s"),
-    6: re.compile(r"\b[Vv]ia\s"),
+    6: re.compile(r"[Vv]ia\s"),  # no leading \b: it stops re from skipping to a V (3x slower)
     10: re.compile(r"(?m)^[ \t]*By\s"),
     11: re.compile(r"\scontributed\s"),
 }
