@@ -86,8 +86,7 @@ def test_pool_analyses_articles_while_the_stories_are_found(demo_store, in_proce
     assert not list(tmp_path.glob(".storytrace-ahead-*"))
 
 
-def test_the_next_batch_of_stories_is_analysed_while_a_batch_is_written(demo_store, in_process, tmp_path,
-                                                                       monkeypatch):
+def test_the_next_batch_of_stories_is_analysed_while_a_batch_is_written(demo_store, tmp_path, monkeypatch):
     """The story stages of a batch run on the pool while this process stores the batch
     before it: when a batch is handed over to be written, the workers have already begun
     the next batch's stories (they note each story in a file)."""
@@ -177,6 +176,7 @@ def test_a_prepared_pool_loads_the_models_before_its_first_task():
     from storytrace.engine.local import MIN_ARTICLES_FOR_POOL, LocalEngine
 
     nlp._load.cache_clear()  # the workers fork from this process: nothing for them to inherit
+    nlp.ruler_lookup.cache_clear()
     with LocalEngine(2) as engine:
         engine.prepare(MIN_ARTICLES_FOR_POOL - 1)
         assert engine.pool is None
