@@ -80,7 +80,19 @@ class RulerLookup:
         # (rule number, token specs, index of the token set, attributes set)
         self._single = [r for r in rules if len(r[1]) == 1]
         self._multi = [r for r in rules if len(r[1]) > 1]
-        self._memo: dict[tuple, dict[str, tuple[int, str]]] = {}
+        # Single rules by one attribute they require ((test position, value) -> rule
+        # positions), so a new token is tested only against rules it may match.
+        self._single_by_test: dict[tuple[int, object], list[int]] = {}
+        self._single_always: list[int] = []  # rules with no plain equality to index by
+        for k, (_, (spec,), _, _) in enumerate(self._single):
+            test = next(((_TESTS[key], want) for key, want in spec.items() if not isinstance(want, dict)), None)
+            if test is None:
+                self._single_always.append(k)
+            else:
+                self._single_by_test.setdefault(test, []).append(k)
+        # each distinct token's single-rule results, and the (rule, spec) pairs of the
+        # multi-token rules it matches: every spec is tested once per distinct token
+        self._memo: dict[tuple, tuple[dict[str, tuple[int, str]], frozenset]] = {}
 
     @classmethod
     def from_ruler(cls, ruler) -> "RulerLookup | None":
@@ -116,20 +128,28 @@ class RulerLookup:
         """Set the rules' POS, TAG and DEP on ``doc`` (tagged, and parsed if the rules need it)."""
         values = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in doc]
         found: list[dict[str, tuple[int, str]]] = []
+        marks: list[frozenset] = []
         for v in values:
-            got = self._memo.get(v)
-            if got is None:
+            memo = self._memo.get(v)
+            if memo is None:
                 if len(self._memo) >= _MEMO_MAX:
                     self._memo.clear()
                 got = {}
-                for number, (spec,), _, attrs in self._single:
+                candidates = set(self._single_always)
+                for position, have in enumerate(v):
+                    candidates.update(self._single_by_test.get((position, have), ()))
+                for k in sorted(candidates):  # in rule order: a later rule wins
+                    number, (spec,), _, attrs = self._single[k]
                     if self._matches(spec, v):
-                        got.update((k, (number, val)) for k, val in attrs.items())
-                self._memo[v] = got
-            found.append(got)
-        for number, specs, target, attrs in self._multi:
+                        got.update((key, (number, val)) for key, val in attrs.items())
+                memo = self._memo[v] = (got, frozenset(
+                    (r, j) for r, (_, specs, _, _) in enumerate(self._multi)
+                    for j, spec in enumerate(specs) if self._matches(spec, v)))
+            found.append(memo[0])
+            marks.append(memo[1])
+        for r, (number, specs, target, attrs) in enumerate(self._multi):
             for i in range(len(values) - len(specs) + 1):
-                if all(self._matches(s, values[i + j]) for j, s in enumerate(specs)):
+                if all((r, j) in marks[i + j] for j in range(len(specs))):
                     here = found[i + target] = dict(found[i + target])
                     for k, val in attrs.items():
                         if k not in here or here[k][0] < number:
