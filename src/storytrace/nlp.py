@@ -90,9 +90,7 @@ class RulerLookup:
                 self._single_always.append(k)
             else:
                 self._single_by_test.setdefault(test, []).append(k)
-        # each distinct token's single-rule results, and the (rule, spec) pairs of the
-        # multi-token rules it matches: every spec is tested once per distinct token
-        self._memo: dict[tuple, tuple[dict[str, tuple[int, str]], frozenset]] = {}
+        self._memo: dict[tuple, dict[str, tuple[int, str]]] = {}
 
     @classmethod
     def from_ruler(cls, ruler) -> "RulerLookup | None":
@@ -128,10 +126,9 @@ class RulerLookup:
         """Set the rules' POS, TAG and DEP on ``doc`` (tagged, and parsed if the rules need it)."""
         values = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in doc]
         found: list[dict[str, tuple[int, str]]] = []
-        marks: list[frozenset] = []
         for v in values:
-            memo = self._memo.get(v)
-            if memo is None:
+            got = self._memo.get(v)
+            if got is None:
                 if len(self._memo) >= _MEMO_MAX:
                     self._memo.clear()
                 got = {}
@@ -142,14 +139,11 @@ class RulerLookup:
                     number, (spec,), _, attrs = self._single[k]
                     if self._matches(spec, v):
                         got.update((key, (number, val)) for key, val in attrs.items())
-                memo = self._memo[v] = (got, frozenset(
-                    (r, j) for r, (_, specs, _, _) in enumerate(self._multi)
-                    for j, spec in enumerate(specs) if self._matches(spec, v)))
-            found.append(memo[0])
-            marks.append(memo[1])
-        for r, (number, specs, target, attrs) in enumerate(self._multi):
+                self._memo[v] = got
+            found.append(got)
+        for number, specs, target, attrs in self._multi:
             for i in range(len(values) - len(specs) + 1):
-                if all((r, j) in marks[i + j] for j in range(len(specs))):
+                if all(self._matches(s, values[i + j]) for j, s in enumerate(specs)):
                     here = found[i + target] = dict(found[i + target])
                     for k, val in attrs.items():
                         if k not in here or here[k][0] < number:

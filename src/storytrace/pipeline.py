@@ -135,7 +135,6 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
         del part
     if started is not None:
         finish(*started)
-    del started
     analysis.counts.update(counts, articles=len(articles), stories=len(stories))
     return analysis
 

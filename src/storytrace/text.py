@@ -107,7 +107,8 @@ _BEFORE_END_RUN = re.compile(r"(?s:.*)(?<![\w.!?…])")
 def _last_word(text: str, start: int, end: int):
     """``_LAST_WORD`` searched in ``text[start:end]``. Every match lies in the run of word
     characters and end punctuation at the end (or before a final newline), so the search
-    starts there: searching the whole sentence at every candidate end cost 3x more."""
+    starts there: searching the whole sentence at every candidate end made ``sentences()``
+    2.6x slower."""
     stop = end - 1 if end > start and text[end - 1] == "\n" else end  # ``$`` also matches before it
     before = _BEFORE_END_RUN.match(text, start, stop)
     return _LAST_WORD.search(text, before.end() if before else start, end)

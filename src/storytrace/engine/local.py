@@ -58,8 +58,7 @@ class LocalEngine:
             def get(task):
                 return fn(task, settings)
         else:
-            results = [self._pool().submit(fn, task, settings) for task in tasks]
-            tasks.clear()  # the futures hold them until they run
+            results = self._submit(fn, tasks, settings)
             get = Future.result
 
         def collect(label: str = "", progress=None) -> list:
@@ -84,6 +83,10 @@ class LocalEngine:
     def submit_tasks(self, fn, tasks: list, settings) -> Iterator:
         """Queue ``fn(task, settings)`` for every task on the pool now; the results, in the
         order they finish, from the returned iterator (tasks queued later run after these)."""
+        return (future.result() for future in as_completed(self._submit(fn, tasks, settings)))
+
+    def _submit(self, fn, tasks: list, settings) -> list[Future]:
+        """A future per task on the pool; ``tasks`` is emptied (the futures hold them until they run)."""
         futures = [self._pool().submit(fn, task, settings) for task in tasks]
-        tasks.clear()  # the futures hold them until they run
-        return (future.result() for future in as_completed(futures))
+        tasks.clear()
+        return futures
