@@ -205,9 +205,9 @@ class Analysis:
         analysis without holding all of it as dicts (and one huge string) in memory.
 
         ``sections`` maps a record list's name to a function giving that list's records as
-        JSON text ("rec, rec, ..."), written batch by batch elsewhere (outputs.py)."""
+        compact JSON text ("rec,rec,..."), written batch by batch elsewhere (outputs.py)."""
         sections = sections or {}
-        yield "{" + dumps("schema_version") + ": " + dumps(SCHEMA_VERSION)
+        yield "{" + dumps("schema_version") + ":" + dumps(SCHEMA_VERSION)
         extra = {key: value for key, value in self.extra.items() if key not in self.RECORD_LISTS}
         for name in self.RECORD_LISTS:
             records = self.extra[name] if name in self.extra else getattr(self, name)
@@ -216,17 +216,17 @@ class Analysis:
             if key in sections or isinstance(value, (list, tuple)):
                 yield from self._list_pieces(key, value, sections.get(key), dumps)
             else:
-                yield ", " + dumps(key) + ": " + dumps(_plain(value))
+                yield "," + dumps(key) + ":" + dumps(_plain(value))
         yield "}"
 
     @staticmethod
     def _list_pieces(name: str, records, section, dumps) -> Iterator[str]:
-        yield ", " + dumps(name) + ": ["
+        yield "," + dumps(name) + ":["
         if section is not None:
             yield from section()
         else:
             for i, record in enumerate(records):
-                yield (", " if i else "") + dumps(_plain(record))
+                yield ("," if i else "") + dumps(_plain(record))
         yield "]"
 
 

@@ -9,11 +9,11 @@ each through a temp file and an atomic rename.
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
+from . import jsontext
 from .model import Analysis
 from .public_files import temp_for
 from .store import Store
@@ -89,7 +89,7 @@ class AnalysisOutputs:
 
 
 class _Section:
-    """One record list of analysis.json as JSON text in a temp file: "rec, rec, ..."."""
+    """One record list of analysis.json as JSON text in a temp file: "rec,rec,..."."""
 
     def __init__(self, folder: Path):
         fd, self.path = tempfile.mkstemp(dir=folder, prefix=".analysis-", suffix=".tmp")
@@ -100,7 +100,7 @@ class _Section:
         from .model import _plain
 
         for record in records:
-            self.fh.write((", " if self.count else "") + _dumps(_plain(record)))
+            self.fh.write(("," if self.count else "") + _dumps(_plain(record)))
             self.count += 1
 
     def read(self):
@@ -115,8 +115,7 @@ class _Section:
 
 
 def _dumps(value) -> str:
-    # json.dumps without indent runs the C encoder: ~10x faster on big analyses.
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return jsontext.dumps(value, default=_json_default)
 
 
 def write_json_atomic(path: Path, analysis: Analysis, sections: dict | None = None) -> None:

@@ -11,12 +11,12 @@ Layout of ``DIR``::
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .. import jsontext
 from .bundle import Limits, get, story_dossier
 from .html import (links_by_article, render_article_pages, render_index, render_story, story_slug, warm_templates,
                    write_text_atomic)
@@ -151,7 +151,7 @@ def write_story_files(folder: Path, d: dict, links_of: dict, articles: dict, lim
     for page, html in render_article_pages(d, member_links, articles, limits):
         write_text_atomic(folder / f"articles-{page}.html", html)
     write_text_atomic(folder / "dossier.md", render_markdown(d))
-    write_text_atomic(folder / "dossier.json", json.dumps(d, ensure_ascii=False) + "\n")  # C encoder: no indent
+    write_text_atomic(folder / "dossier.json", jsontext.dumps(d) + "\n")
 
 
 def split_by_story(analysis: Any) -> dict[str, dict]:

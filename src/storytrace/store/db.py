@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import jsontext
 from ..errors import StoreError
 from ..model import Analysis, Article, RecordError
 from .schema import MIGRATIONS
@@ -21,7 +22,7 @@ def _now() -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return jsontext.dumps(value, sort_keys=True)
 
 
 def open_store(path: str | Path = DEFAULT_DB, readonly: bool = False) -> "Store":
