@@ -53,8 +53,10 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
     by_text: dict[str, int] = {}
     distinct: list[int] = []  # index of the first article with each distinct text
     text_of: list[int] = []  # per article: its position in ``distinct``
+    shingled: list[np.ndarray] = []  # per distinct text
     for i, a in enumerate(arts):
-        norm = " ".join(_WORD.findall(a.analysis_text.lower()))
+        words = _WORD.findall(a.analysis_text.lower())
+        norm = " ".join(words)
         if norm in by_text:
             text_of.append(text_of[by_text[norm]])
             if norm:
@@ -63,9 +65,9 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
             by_text[norm] = i
             text_of.append(len(distinct))
             distinct.append(i)
+            shingled.append(_shingle_hashes_of(words))  # the words found once serve both
     del by_text
 
-    shingled = [shingle_hashes(arts[i].analysis_text) for i in distinct]
     signatures = minhash_signatures(shingled, settings.minhash_permutations)
     for x, y in candidate_pairs(signatures, settings.lsh_bands, settings.lsh_max_bucket,
                                 [len(s) > 0 for s in shingled]):
@@ -94,7 +96,11 @@ def _precedence(a: Article) -> tuple:
 
 def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
     """Sorted unique 64-bit hashes of the lower-cased word ``size``-grams of ``text``."""
-    words = _WORD.findall(text.lower())
+    return _shingle_hashes_of(_WORD.findall(text.lower()), size)
+
+
+def _shingle_hashes_of(words: list[str], size: int = SHINGLE) -> np.ndarray:
+    """``shingle_hashes`` of a text whose lower-cased words are ``words``."""
     if not words:
         return np.empty(0, dtype=np.uint64)
     h = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words),
