@@ -6,6 +6,8 @@ import json
 import os
 import zipfile
 
+from hypothesis import given, settings as hsettings, strategies as st
+
 from storytrace.ingest import ingest, iter_articles
 from storytrace.model import RecordError
 from storytrace.settings import Settings
@@ -337,3 +339,46 @@ def test_each_stored_batch_reports_the_articles_added_so_far(tmp_path):
         report = ingest([str(f)], store, run, Settings(batch_size=3), on_stored=added.append)
         assert store.count("articles") == 7
     assert added == [3, 6, 7] and report.added == 7
+
+
+# -- dates: plain ISO 8601 read by the standard library, the same as dateutil reads it --
+
+@hsettings(max_examples=400, deadline=None)
+@given(year=st.integers(1800, 2300), month=st.integers(0, 13), day=st.integers(0, 32),
+       hour=st.integers(0, 25), minute=st.integers(0, 60), second=st.one_of(st.none(), st.integers(0, 61)),
+       fraction=st.one_of(st.none(), st.text("0123456789", min_size=1, max_size=6)),
+       sep=st.sampled_from("T "), zone=st.one_of(st.none(), st.just("Z"), st.tuples(
+           st.sampled_from("+-"), st.integers(0, 25), st.integers(0, 60))))
+def test_plain_iso_dates_read_as_dateutil_reads_them(year, month, day, hour, minute, second, fraction, sep, zone):
+    from storytrace.ingest.normalize import _PLAIN_ISO, _from_dateutil, normalise_date
+
+    raw = f"{year:04d}-{month:02d}-{day:02d}{sep}{hour:02d}:{minute:02d}"
+    if second is not None:
+        raw += f":{second:02d}" + (f".{fraction}" if fraction else "")
+    if zone == "Z":
+        raw += "Z"
+    elif zone:
+        raw += f"{zone[0]}{zone[1]:02d}:{zone[2]:02d}"
+    assert _PLAIN_ISO.fullmatch(raw)  # the fast path takes it
+    assert normalise_date(raw) == _from_dateutil(raw)
+
+
+def test_dates_outside_the_plain_form_still_go_to_dateutil():
+    from storytrace.ingest.normalize import _PLAIN_ISO, normalise_date
+
+    assert normalise_date("June 10, 2025 10:00") == ("2025-06-10T10:00:00", None)
+    assert normalise_date("2025-06-10") == ("2025-06-10", None)
+    assert _PLAIN_ISO.fullmatch("٢٠٢٥-٠٦-١٠T10:00") is None  # other scripts' digits: dateutil decides
+    assert normalise_date("2025-06-10T10:00:00Z") == ("2025-06-10T10:00:00+00:00", None)
+    assert normalise_date("not a date") == (None, "not a date")
+
+
+def test_an_offset_of_24_hours_keeps_the_record_with_its_date_unread(tmp_path):
+    # dateutil reads "+24:00", but no datetime can be written with it: this used to raise.
+    f = tmp_path / "a.jsonl"
+    write_jsonl(f, [{"id": "z1", "text": STORY, "published": "June 10, 2025 10:00 +24:00"},
+                    {"id": "z2", "text": STORY + " Again.", "published": "2025-06-10T10:00+24:00"}])
+    arts = [a for a in iter_articles([str(f)], S)]
+    assert [a.id for a in arts] == ["z1", "z2"]
+    assert [a.published for a in arts] == [None, None]
+    assert arts[0].metadata["published_raw"] == "June 10, 2025 10:00 +24:00"

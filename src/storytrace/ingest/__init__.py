@@ -62,7 +62,7 @@ def _warm_up(html: bool) -> None:
         from .normalize import detect_language, normalise_date
 
         detect_language("warm up the language model with a short English sentence")
-        normalise_date("2025-01-01T00:00:00Z")
+        normalise_date("1 January 2025 00:00")  # not plain ISO: loads dateutil
     if html and "html" not in _warm:
         _warm.add("html")
         import trafilatura  # noqa: F401
