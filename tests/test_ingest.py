@@ -363,7 +363,7 @@ def test_plain_iso_dates_read_as_dateutil_reads_them(year, month, day, hour, min
     assert normalise_date(raw) == _from_dateutil(raw)
 
 
-def test_dates_outside_the_plain_form_still_go_to_dateutil():
+def test_dates_in_and_outside_the_plain_iso_form():
     from storytrace.ingest.normalize import _PLAIN_ISO, normalise_date
 
     assert normalise_date("June 10, 2025 10:00") == ("2025-06-10T10:00:00", None)

@@ -436,7 +436,7 @@ def per_story_stages(task: dict, settings: Settings) -> dict:
 
 def warm_up_per_article() -> None:
     """Load the per-article stages' spaCy pipelines in this process (a worker, before its
-    first task: the ~4 s load then overlaps this run's ingest)."""
+    first task: the ~3 s CPU load then overlaps this run's ingest)."""
     from .nlp import warm_up
     from .stages.claims import TAGGER
     from .stages.quotes import NER_ONLY

@@ -134,8 +134,8 @@ def outlet_from_filename(origin: str | None) -> str | None:
 
 
 # Plain ISO 8601 date-times (what feeds and JSON exports mostly carry): the standard
-# library reads them to the same datetime as dateutil, ~70x faster (1.3 s per 10k records
-# through dateutil, on the ingest's single process).
+# library reads them to the same datetime as dateutil; ``normalise_date`` on 10k such
+# records takes 0.08 s instead of 1.2 s, on the ingest's single process.
 _PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?",
                         re.ASCII)
 
