@@ -1,7 +1,9 @@
 """Credits in text: media vs person, outlet normalisation, user aliases, the seeds."""
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from storytrace.model import Article
 from storytrace.stages.attributions import find_attributions, outlet_name
@@ -98,3 +100,82 @@ def test_seeds_credit_the_bbc_and_the_first_the_daily_mail():
     assert media_second == {"BBC"}
     people = {a.source for a in find_attributions(second) if a.kind == "person"}
     assert "Ryan Dillon" in people and "Ryan Dillon" not in media_second
+
+
+# --- the rules' pre-tests (_NEEDS) skip texts, never credits ---------------------------------
+
+RULE_CASES = [  # one phrasing each, so that a pre-test missing one of them fails a test
+    "According to a report by the Harbour Beacon, the pier closed.", "according to Reuters, it reopened.",
+    "The BBC has reported that talks failed.", "Kessick Post late on Monday said so.",
+    "A resident told Reuters he fled.", "Speaking to CNN, she wept.", "speaking to the BBC, he left.",
+    "Talking to Al Jazeera, he left.", "She talked to Sky News.", "He spoke to AFP.", "She speaks to NPR.",
+    "In an interview with the Times, he wept.", "in an interview with Le Monde.",
+    "in a statement to Reuters.", "interviewed by ITV.", "confirmed to the Guardian.",
+    "He tells Bloomberg.", "She is telling Axios.",
+    "A BBC investigation found arms.", "An AP analysis agreed.", "The Guardian's own report differs.",
+    "Reuters’s review differs.", "the Daily Mail's footage.", "The N's data.",
+    "The footage was first published by the Daily Mail.", "It was reported by Reuters.", "It was seen by AFP.",
+    "The story was broken by the Sun.", "It was broadcast by ITV.", "Reporting by CNN.",
+    "Reports the BBC: nothing.", "The toll rose, said Colonel Ryan Dillon.", "It fell, writes the Times.",
+    "The map was shared via Reuters.", "Via the BBC, it spread.",
+    "WASHINGTON (AP) — Congress passed the bill.", "LONDON, Oct 17 (Reuters) - Markets fell.",
+    "Daily Mail:\nThe report follows.", "The report follows.\n  Source: Reuters", "Credit: the BBC",
+    "Courtesy of: AFP", "From the Guardian:", "Via: Sky News",
+    "By Jane Doe, Associated Press", "Text.\nBy John Roe | Reuters", "\tBy Ann Poe of the Guardian",
+    "The Associated Press contributed to this report.", "Reuters contributed to the story.",
+    "The ferry sank.\n— Reuters", "Text.\n  -- the Kessick Post", "–AFP", "— Reuters\nA sign-off first.",
+]
+
+
+def _plain_credits(text, monkeypatch):
+    from storytrace.stages import attributions
+
+    with monkeypatch.context() as patched:
+        patched.setattr(attributions, "_NEEDS", {})
+        return attributions.scan_credits(text)
+
+
+def test_every_rule_matches_one_of_the_cases():
+    from storytrace.stages.attributions import _NEEDS, _RULES
+
+    for k, (pattern, rx) in enumerate(_RULES):
+        hits = [text for text in RULE_CASES if rx.search(text)]
+        assert hits, f"rule {k} ({pattern}) matches no case"
+        if k in _NEEDS:
+            assert all(_NEEDS[k](text) for text in hits), f"rule {k}'s pre-test rejects a text it matches"
+
+
+def test_pre_tests_give_the_plain_scans_credits_on_cases_and_real_text(monkeypatch):
+    from storytrace.stages.attributions import scan_credits
+
+    texts = list(RULE_CASES) + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))]
+    data = SEEDS.parent / "data"
+    for name in ("basil_dev.jsonl", "gvc_dev.jsonl"):
+        if (data / name).exists():  # real news, when the shared data is there
+            texts += [json.loads(line)["text"] for line in (data / name).open(encoding="utf-8")][:150]
+    assert sum(len(scan_credits(t)) for t in texts) > 60
+    for text in texts:
+        assert scan_credits(text) == _plain_credits(text, monkeypatch), text[:80]
+
+
+_PIECES = ["According to ", "according to ", "told ", "Speaking to ", "in an interview with ", "reported",
+           " said ", "says ", "writes ", " by ", "first by ", "published by ", "seen by ", "via ", "Via ",
+           "investigation", "’s ", "'s ", " own ", "report", "analysis", "data", " contributed to this report",
+           "(", ")", " — ", "-", "–", "—", ":", " : ", "\n", "\n\n", "\t", "  ", " ", ". ", "By ", "the ",
+           "The ", "A ", "an ", "Source", "Credit", "Courtesy of", "From ", "Reuters", "BBC", "Daily Mail",
+           "Associated Press", "Jane Doe", "Kessick Post", "of ", "AP", "X", "said Colonel Ryan Dillon"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_pre_tests_never_drop_a_credit(pieces):
+    from storytrace.stages import attributions
+
+    text = "".join(pieces)
+    fast = attributions.scan_credits(text)
+    saved = attributions._NEEDS
+    attributions._NEEDS = {}
+    try:
+        assert fast == attributions.scan_credits(text)
+    finally:
+        attributions._NEEDS = saved

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from ..model import Article, Span
@@ -237,17 +238,47 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("byline", re.compile(rf"(?m)^[ \t]*{_DASH}[ \t]*(?:the\s+)?(?P<name>{NAME})[ \t]*$")),
 ]
 _MEDIA_ONLY = {"investigation", "reported-by", "via", "dateline", "label", "byline"}
-# A word each rule cannot match without (its literal cue), by position in _RULES: a text
-# without it skips the rule's full scan, which tries a name at every capitalised word.
-_NEEDS: dict[int, re.Pattern[str]] = {
-    0: re.compile(r"[Aa]ccording\s+to"),
-    2: re.compile(r"\b(?:told|tells|telling|[Ss]peak|spoke|[Tt]alk|[Ii]n\s+an\s+interview|in\s+a\s+statement|"
-                  r"interviewed|confirmed)"),
-    3: re.compile(rf"\b(?:{_DOCS})\b"),
-    4: re.compile(r"\sby\s"),
-    6: re.compile(r"[Vv]ia\s"),  # no leading \b: it stops re from skipping to a V (3x slower)
-    10: re.compile(r"(?m)^[ \t]*By\s"),
-    11: re.compile(r"\scontributed\s"),
+# Tests a text passes wherever its rule matches, by position in _RULES: a text failing one
+# skips the rule's scan, which tries a name at every capitalised word (or the rule's cue at
+# every position). Each test is implied by any match of its rule, so the credits are the
+# same (tests/test_attributions.py compares with the plain scan); plain substrings go first
+# as they cost far less than a regex. scan_credits over the 10k news corpus's texts: 9.3 ->
+# 5.3 s CPU.
+
+
+def _contains(*words: str) -> Callable[[str], bool]:
+    return lambda text: any(w in text for w in words)
+
+
+def _finds(pattern: str) -> Callable[[str], bool]:
+    search = re.compile(pattern).search
+    return lambda text: search(text) is not None
+
+
+def _both(first: Callable[[str], bool], then: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda text: first(text) and then(text)
+
+
+def _dash_opens_a_line(text: str) -> bool:
+    return text.lstrip(" \t")[:1] in ("-", "—", "–") or re.search(r"\n[ \t]*[-—–]", text) is not None
+
+
+_NEEDS: dict[int, Callable[[str], bool]] = {
+    0: _both(_contains("ccording"), _finds(r"[Aa]ccording\s+to")),
+    # the rule's cues, each alternative opening with a letter (so re skips to those), before a capital
+    2: _finds(r"(?:told|tells|telling|Speaking\s+to|speaking\s+to|spoke\s+to|speaks\s+to|Talking\s+to|"
+              r"talking\s+to|talked\s+to|In\s+an\s+interview\s+with|in\s+an\s+interview\s+with|"
+              r"in\s+a\s+statement\s+to|interviewed\s+by|confirmed\s+to)\s+(?:the\s+)?[A-Z]"),
+    # a capitalised word (the name's last, with any 's) before the document word
+    3: _finds(rf"[A-Z][\w’'&.-]*\s+(?:own\s+)?(?:{_DOCS})\b"),
+    # every cue verb ends in "ed" or "ing", or is "seen", "broken" or "broadcast"
+    4: _finds(r"(?:ed|ing|seen|broken|broadcast)\s+(?:first\s+)?by\s"),
+    6: _both(_contains("via", "Via"), _finds(r"[Vv]ia\s")),  # no leading \b: it stops re from skipping to a V
+    8: _finds(r"(?m):[ \t]*$"),  # a name and a colon end the line
+    9: _both(_contains(":"), _finds(r"(?:Source|Credit|Courtesy|From|Via)\s*(?:of\s*)?:")),
+    10: _both(_contains("By"), _finds(r"(?m)^[ \t]*By\s")),
+    11: _both(_contains("contributed"), _finds(r"\scontributed\s")),
+    12: _dash_opens_a_line,
 }
 
 
@@ -306,7 +337,7 @@ def scan_credits(text: str, aliases: dict[str, str] | None = None) -> list[Credi
     found: dict[tuple[int, int], Credit] = {}
     for k, (pattern, rx) in enumerate(_RULES):
         needs = _NEEDS.get(k)
-        if needs is not None and not needs.search(text):
+        if needs is not None and not needs(text):
             continue
         for m in rx.finditer(text):
             group = "name" if m.group("name") else "name2"
