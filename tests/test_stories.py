@@ -1,10 +1,12 @@
 """Stories: near-miss events stay apart, copies follow their original, ids stay stable."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from storytrace.model import Article
 from storytrace.settings import Settings
@@ -132,6 +134,70 @@ def test_names_skip_sentence_starts_and_keep_multiword_names():
     assert "ryan dillon" in found and "raqqa" in found and "bank of england" in found
     assert "the" not in found and "rescue" not in found
 
+
+
+def _names_token_by_token(text):
+    """names() as first written: every token of the text in one Python loop (the reference
+    for the faster scan, which looks at capitalised tokens only)."""
+    from storytrace.stages.story_features import _CONNECT, _NOT_NAMES, _SENTENCE_GAP, _TITLES, _TOKEN
+
+    out, run, run_end, first_starts_sentence = [], [], -1, False
+
+    def flush():
+        while run and run[-1] in _CONNECT:
+            run.pop()
+        if len(run) > 1 and first_starts_sentence and run[1] in _CONNECT:
+            del run[:2]
+        while len(run) > 1 and (run[0] in _NOT_NAMES or run[0] in _TITLES):
+            del run[0]
+        if run and not (len(run) == 1 and (first_starts_sentence or run[0] in _NOT_NAMES)):
+            out.append(" ".join(run))
+
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        capital = word[0].isupper()
+        if not run:
+            if not capital:
+                continue
+        elif (capital or word in _CONNECT) and text[run_end:m.start()] in (" ", "\t"):
+            run.append(word.lower())
+            run_end = m.end()
+            continue
+        else:
+            flush()
+            run = []
+        if capital:
+            first_starts_sentence = bool(_SENTENCE_GAP.search(text[max(0, m.start() - 3):m.start()]))
+            if first_starts_sentence and word.lower() in _NOT_NAMES:
+                continue
+            run = [word.lower()]
+            run_end = m.end()
+    flush()
+    return tuple(n for n in out if n)
+
+
+_NAME_PIECES = ["The", "the", "Bank", "of", "England", "de", "la", "Nación", "O'Brien", "x'Brien", "pro-Russian",
+                "U.S.", "_Abc", "'Reuters'", "Éric", "élan", "Łódź", "ǅemal", "Ⓐ", "AT&T", "McDonald", "3-D",
+                "Governor", "Ilse", "Residents", "In", "Monday", "said", " ", " ", " ", "  ", "\t", "\n", ". ", "; ",
+                "“", "”", ", ", "-", "’s", "42", "—"]
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=30))
+def test_names_equal_the_token_by_token_reading(pieces):
+    text = "".join(pieces)
+    assert names.__wrapped__(text) == _names_token_by_token(text)
+
+
+def test_names_equal_the_token_by_token_reading_on_real_text():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] if SEEDS.exists() else []
+    data = SEEDS.parent / "data" / "basil_dev.jsonl"
+    if data.exists():
+        texts += [json.loads(line)["text"] for line in data.open(encoding="utf-8")]
+    texts.append("Reuters’s Jane O'Brien met the pro-Russian mayor of Łódź and Banco de la Nación officials.")
+    assert sum(len(names.__wrapped__(t)) for t in texts) > 20
+    for text in texts:
+        assert names.__wrapped__(text) == _names_token_by_token(text)
 
 def test_every_article_in_exactly_one_story_for_any_language():
     arts = [Article(id="fr", text="Un séisme a frappé Arvensk mardi, selon les autorités."),
