@@ -138,15 +138,24 @@ def _alias_table(aliases: dict[str, str] | None) -> dict[str, str]:
     return _cached_alias_table(tuple((aliases or {}).items()))
 
 
-@functools.lru_cache(maxsize=32)
-def _cached_alias_table(alias_items: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    aliases = dict(alias_items)
+@functools.lru_cache(maxsize=1)
+def _known_outlets_table() -> dict[str, str]:
+    """Lookup key -> outlet for the known outlets (OUTLETS), built once per process."""
     table: dict[str, str] = {}
     for canon, (names, _) in OUTLETS.items():
         table[_key(canon)] = canon
         for name in names:
             table[_key(name)] = canon
-    for alias, canon in (aliases or {}).items():
+    return table
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_alias_table(alias_items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    # Each story brings its own aliases (its outlets' abbreviations), so this runs once per
+    # story: the known outlets' keys are copied, not computed again.
+    aliases = dict(alias_items)
+    table = dict(_known_outlets_table())
+    for alias, canon in aliases.items():
         canon = table.get(_key(canon), canon)  # "MailOnline = Daily Mail" joins the known outlet
         table[_key(alias)] = canon
         table.setdefault(_key(canon), canon)
