@@ -361,3 +361,14 @@ def _generated_news(n: int) -> list[Article]:
     recs = sorted(generate.corpus(n, style="news"), key=lambda r: (r["published"], r["id"]))
     return [Article(id=r["id"], text=r["text"], title=r["title"], published=r["published"], source=r["source"])
             for r in recs]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aB 1١\t\n\u00a0\u2028\x1c.Ｂ２"), max_size=40) | st.text(max_size=40))
+def test_a_boilerplate_line_key_is_the_two_substitutions(line):
+    """_line_key joins split() words: the same as collapsing re's \\s runs (digits as 0)."""
+    import re
+
+    from storytrace.stages.boilerplate import _line_key
+
+    assert _line_key(line) == re.sub(r"\s+", " ", re.sub(r"\d", "0", line.lower())).strip()
