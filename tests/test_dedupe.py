@@ -99,3 +99,21 @@ def test_short_and_empty_texts():
             Article(id="s1", text="Breaking: storm."), Article(id="s2", text="breaking storm")]
     dups = find_duplicates(arts, Settings())
     assert dups == {"s2": dups["s2"]} and dups["s2"].of == "s1"
+
+
+def test_shingles_of_many_texts_equal_each_texts_own():
+    """Hashed over the joined words of a batch, each text keeps exactly its own shingles."""
+    import random
+
+    import numpy as np
+
+    from storytrace.stages.dedupe import _shingle_hashes_of, _shingle_hashes_of_many
+
+    rng = random.Random(7)
+    texts = [[], ["a"], ["a", "b"], ["a"] * 4, ["a"] * 5, ["x", "y"] * 9, ["é", "\ud800", "z", "z", "z"]]
+    texts += [[rng.choice("abc") for _ in range(rng.randint(0, 14))] for _ in range(300)]
+    memo: dict[str, int] = {}
+    many = _shingle_hashes_of_many(texts[:150], memo) + _shingle_hashes_of_many(texts[150:], memo)
+    for words, got in zip(texts, many):
+        want = _shingle_hashes_of(words)
+        assert got.dtype == want.dtype and np.array_equal(got, want), words

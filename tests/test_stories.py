@@ -372,3 +372,12 @@ def test_a_boilerplate_line_key_is_the_two_substitutions(line):
     from storytrace.stages.boilerplate import _line_key
 
     assert _line_key(line) == re.sub(r"\s+", " ", re.sub(r"\d", "0", line.lower())).strip()
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab_1é \n.'-"), max_size=30) | st.text(max_size=30))
+def test_word_tokens_without_the_boundary_are_scikit_learns(text):
+    """story_vectors' token pattern gives scikit-learn's default tokens."""
+    import re
+
+    assert re.findall(r"(?u)\w\w+", text) == re.findall(r"(?u)\b\w\w+\b", text)

@@ -54,6 +54,7 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
     distinct: list[int] = []  # index of the first article with each distinct text
     text_of: list[int] = []  # per article: its position in ``distinct``
     shingled: list[np.ndarray] = []  # per distinct text
+    pending: list[list[str]] = []  # words of distinct texts not yet shingled
     word_hashes: dict[str, int] = {}
     for i, a in enumerate(arts):
         words = _WORD.findall(a.analysis_text.lower())
@@ -66,8 +67,12 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
             by_text[norm] = i
             text_of.append(len(distinct))
             distinct.append(i)
-            shingled.append(_shingle_hashes_of(words, memo=word_hashes))  # the words found once serve both
-    del by_text
+            pending.append(words)  # the words found once serve both
+            if len(pending) == _SHINGLE_BATCH:
+                shingled.extend(_shingle_hashes_of_many(pending, word_hashes))
+                pending = []
+    shingled.extend(_shingle_hashes_of_many(pending, word_hashes))
+    del by_text, pending
 
     signatures = minhash_signatures(shingled, settings.minhash_permutations)
     for x, y in candidate_pairs(signatures, settings.lsh_bands, settings.lsh_max_bucket,
@@ -117,6 +122,37 @@ def _shingle_hashes_of(words: list[str], size: int = SHINGLE, memo: dict[str, in
     for k in range(size):  # polynomial combination; uint64 arithmetic wraps by design
         acc = acc * np.uint64(1_000_003) + h[k:k + n]
     return np.unique(acc)
+
+
+_SHINGLE_BATCH = 1000  # texts shingled together: numpy's per-call cost spread, memory bounded
+
+
+def _shingle_hashes_of_many(word_lists: list[list[str]], memo: dict[str, int],
+                            size: int = SHINGLE) -> list[np.ndarray]:
+    """``_shingle_hashes_of`` of each text, the hashes computed over all their words joined
+    (numpy's fixed cost per call was most of the time for a text of a few hundred words:
+    the 10k corpus's shingles 2.85 -> 1.60 s, the same arrays)."""
+    out: list[np.ndarray] = [np.empty(0, dtype=np.uint64)] * len(word_lists)
+    long = [t for t, words in enumerate(word_lists) if len(words) >= size]
+    for t, words in enumerate(word_lists):
+        if 0 < len(words) < size:  # a very short text is one shingle
+            out[t] = _shingle_hashes_of(words, size, memo)
+    if not long:
+        return out
+    all_words = [w for t in long for w in word_lists[t]]
+    for w in set(all_words).difference(memo):
+        memo[w] = zlib.crc32(w.encode("utf-8", "surrogatepass"))
+    h = np.fromiter(map(memo.__getitem__, all_words), dtype=np.uint64, count=len(all_words))
+    n = len(h) - size + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for k in range(size):  # as in _shingle_hashes_of, at every position of the joined words
+        acc = acc * np.uint64(1_000_003) + h[k:k + n]
+    start = 0
+    for t in long:  # the shingles that start and end inside text t
+        count = len(word_lists[t]) - size + 1
+        out[t] = np.unique(acc[start:start + count])
+        start += len(word_lists[t])
+    return out
 
 
 def _hash_params(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
