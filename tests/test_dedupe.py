@@ -117,3 +117,37 @@ def test_shingles_of_many_texts_equal_each_texts_own():
     for words, got in zip(texts, many):
         want = _shingle_hashes_of(words)
         assert got.dtype == want.dtype and np.array_equal(got, want), words
+
+
+def _pairs_by_dict(signatures, bands, max_bucket, usable):
+    """candidate_pairs as first written: a dict of every row's band key."""
+    from collections import defaultdict
+
+    import numpy as np
+
+    rows = signatures.shape[1] // bands
+    pairs = set()
+    for band in range(bands):
+        buckets = defaultdict(list)
+        for i in np.flatnonzero(usable):
+            buckets[signatures[i, band * rows:(band + 1) * rows].tobytes()].append(int(i))
+        for members in buckets.values():
+            m = len(members)
+            if m <= max_bucket:
+                pairs.update((members[x], members[y]) for x in range(m) for y in range(x + 1, m))
+            else:
+                pairs.update((members[0], j) for j in members[1:])
+                pairs.update((members[x - 1], members[x]) for x in range(2, m))
+    return sorted(pairs)
+
+
+def test_candidate_pairs_equal_a_dict_of_band_keys():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 3, size=(400, 16), dtype=np.uint32)  # few values: many shared buckets
+    usable = rng.random(400) > 0.1
+    for max_bucket in (2, 5, 1000):
+        got = candidate_pairs(sig, 8, max_bucket, list(usable))
+        assert got == _pairs_by_dict(sig, 8, max_bucket, usable)
+        assert got

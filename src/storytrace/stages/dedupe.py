@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,13 +191,8 @@ def candidate_pairs(signatures: np.ndarray, bands: int, max_bucket: int,
         if chunk.shape[1] == 0:
             break
         keys = np.ascontiguousarray(chunk).view(np.dtype((np.void, chunk.dtype.itemsize * chunk.shape[1])))
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        for pos, key in enumerate(keys.ravel()):
-            buckets[key.tobytes()].append(int(idx[pos]))
-        for members in buckets.values():
+        for members in _shared_buckets(keys.ravel(), idx):
             m = len(members)
-            if m < 2:
-                continue
             if m <= max_bucket:
                 pairs.update((members[x], members[y]) for x in range(m) for y in range(x + 1, m))
             else:
@@ -206,6 +200,19 @@ def candidate_pairs(signatures: np.ndarray, bands: int, max_bucket: int,
                 pairs.update((first, j) for j in members[1:])
                 pairs.update((members[x - 1], members[x]) for x in range(2, m))
     return sorted(pairs)
+
+
+def _shared_buckets(keys: np.ndarray, idx: np.ndarray) -> list[list[int]]:
+    """The ``idx`` of equal ``keys``, ascending, for each key held by two or more rows (found
+    by sorting: a dict of every row's key cost a Python step per row and band)."""
+    _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+    bucket = bucket.ravel()
+    shared = np.flatnonzero(sizes[bucket] >= 2)
+    if not len(shared):
+        return []
+    shared = shared[np.argsort(bucket[shared], kind="stable")]  # by bucket, rows in order
+    cuts = np.flatnonzero(np.diff(bucket[shared])) + 1
+    return [group.tolist() for group in np.split(idx[shared], cuts)]
 
 
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
