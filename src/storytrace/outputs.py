@@ -67,11 +67,18 @@ class AnalysisOutputs:
             return
         from .report import story_order, write_index
 
-        self._collect()
-        rank = {s.id: i for i, s in enumerate(story_order(analysis.stories))}
-        write_index(self.out, sorted(self.rows, key=lambda row: rank[row["id"]]))
-        write_json_atomic(self.out / "analysis.json", analysis,
-                          {name: section.read for name, section in self.sections.items()})
+        # analysis.json is written to its temp file while the last batch's dossiers render,
+        # and replaces the old file once they and the index are written.
+        target = self.out / "analysis.json"
+        tmp = write_json_temp(target, analysis, {name: section.read for name, section in self.sections.items()})
+        try:
+            self._collect()
+            rank = {s.id: i for i, s in enumerate(story_order(analysis.stories))}
+            write_index(self.out, sorted(self.rows, key=lambda row: rank[row["id"]]))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
@@ -118,21 +125,22 @@ def _dumps(value) -> str:
     return jsontext.dumps(value, default=_json_default)
 
 
-def write_json_atomic(path: Path, analysis: Analysis, sections: dict | None = None) -> None:
-    """Write analysis.json via a temp file, fsync and rename, so a killed run never leaves
-    half a file. Written record by record (the same bytes as dumping ``to_dict()``), so a
-    100k-article analysis never exists twice in memory; ``sections`` give some of its record
-    lists as JSON text instead (see ``Analysis.json_pieces``)."""
+def write_json_temp(path: Path, analysis: Analysis, sections: dict | None = None) -> str:
+    """Write analysis.json to a temp file beside ``path`` (fsynced) and return its name: the
+    caller renames it over ``path``, so a killed run never leaves half a file. Written record
+    by record (the same bytes as dumping ``to_dict()``), so a 100k-article analysis never
+    exists twice in memory; ``sections`` give some of its record lists as JSON text instead
+    (see ``Analysis.json_pieces``)."""
     fd, tmp = temp_for(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.writelines(analysis.json_pieces(_dumps, sections))
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def _json_default(value):
