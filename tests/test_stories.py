@@ -135,7 +135,6 @@ def test_names_skip_sentence_starts_and_keep_multiword_names():
     assert "the" not in found and "rescue" not in found
 
 
-
 def _names_token_by_token(text):
     """names() as first written: every token of the text in one Python loop (the reference
     for the faster scan, which looks at capitalised tokens only)."""
