@@ -175,10 +175,11 @@ def table(results: dict) -> str:
             out.append(f"| {a:,} → {b:,} | " + " | ".join(cells) + f" | {k(ra['seconds'], rb['seconds'])} |")
     if "dask" in results:
         d = results["dask"]
-        r1, r2 = d["runs"].get(1) or d["runs"]["1"], d["runs"].get(2) or d["runs"]["2"]
-        ratios = ", ".join(f"{s:.2f}" for s in d.get("speedups", [d["speedup"]]))
+        first = d["rounds"][0]  # the stage table shows the first pair
+        r1, r2 = first.get(1) or first["1"], first.get(2) or first["2"]
+        ratios = ", ".join(f"{s:.2f}" for s in d["speedups"])
         busy = (f"; cores busy 1 → 2 workers: {r1['cores_busy']:.2f} → {r2['cores_busy']:.2f} "
-                f"({r1['cpu_seconds']:.0f} → {r2['cpu_seconds']:.0f} CPU s)" if "cores_busy" in r1 else "")
+                f"({r1['cpu_seconds']:.0f} → {r2['cpu_seconds']:.0f} CPU s)")
         out += ["", f"Dask LocalCluster on {r1['articles']:,} articles: 1 worker {r1['seconds']:.1f} s, "
                 f"2 workers {r2['seconds']:.1f} s (first pair) → median {d['speedup']:.2f}× of the pairs "
                 f"({ratios}; cluster start-up included){busy}; "

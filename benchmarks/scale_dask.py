@@ -77,7 +77,6 @@ def run(input_path: str, workdir: Path, workers=(1, 2), rounds: int = 1) -> dict
     out["identical"] = len(dumps) == 1
     out["speedups"] = [r[workers[0]]["seconds"] / r[workers[-1]]["seconds"] for r in out["rounds"]]
     out["speedup"] = statistics.median(out["speedups"])
-    out["runs"] = out["rounds"][0]  # the first round, for the stage table
     return out
 
 

@@ -127,12 +127,15 @@ RULE_CASES = [  # one phrasing each, so that a pre-test missing one of them fail
 ]
 
 
-def _plain_credits(text, monkeypatch):
+def _plain_credits(text):
+    """scan_credits with every rule scanned, no pre-test skipping one."""
     from storytrace.stages import attributions
 
-    with monkeypatch.context() as patched:
-        patched.setattr(attributions, "_NEEDS", {})
+    saved, attributions._NEEDS = attributions._NEEDS, {}
+    try:
         return attributions.scan_credits(text)
+    finally:
+        attributions._NEEDS = saved
 
 
 def test_every_rule_matches_one_of_the_cases():
@@ -145,7 +148,7 @@ def test_every_rule_matches_one_of_the_cases():
             assert all(_NEEDS[k](text) for text in hits), f"rule {k}'s pre-test rejects a text it matches"
 
 
-def test_pre_tests_give_the_plain_scans_credits_on_cases_and_real_text(monkeypatch):
+def test_pre_tests_give_the_plain_scans_credits_on_cases_and_real_text():
     from storytrace.stages.attributions import scan_credits
 
     texts = list(RULE_CASES) + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))]
@@ -155,7 +158,7 @@ def test_pre_tests_give_the_plain_scans_credits_on_cases_and_real_text(monkeypat
             texts += [json.loads(line)["text"] for line in (data / name).open(encoding="utf-8")][:150]
     assert sum(len(scan_credits(t)) for t in texts) > 60
     for text in texts:
-        assert scan_credits(text) == _plain_credits(text, monkeypatch), text[:80]
+        assert scan_credits(text) == _plain_credits(text), text[:80]
 
 
 _PIECES = ["According to ", "according to ", "told ", "Speaking to ", "in an interview with ", "reported",
@@ -169,13 +172,7 @@ _PIECES = ["According to ", "according to ", "told ", "Speaking to ", "in an int
 @hsettings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_pre_tests_never_drop_a_credit(pieces):
-    from storytrace.stages import attributions
+    from storytrace.stages.attributions import scan_credits
 
     text = "".join(pieces)
-    fast = attributions.scan_credits(text)
-    saved = attributions._NEEDS
-    attributions._NEEDS = {}
-    try:
-        assert fast == attributions.scan_credits(text)
-    finally:
-        attributions._NEEDS = saved
+    assert scan_credits(text) == _plain_credits(text)

@@ -5,9 +5,9 @@ what can cost is building each record (HTML extraction, normalisation, language,
 a pure function of the record. The first ``SERIAL_FIRST`` records are built here (which
 also loads the extraction libraries once before the workers are forked), and a pool starts
 only when they took ``MIN_MS_PER_RECORD`` or more each: an HTML page takes ~8 ms, a news
-article from JSONL ~0.33 ms. Sending a record to a worker and back costs this process
-~0.03 ms, so even JSONL pays: the 10k news corpus ingests in 7.6 s instead of 9.5 s on two
-workers (this process's CPU 9.0 -> 5.9 s). A few lines of text (~0.2 ms) stay here.
+article from JSONL ~0.33 ms, and even that pays: on two workers the 10k news corpus
+ingests in 7.6 s instead of 9.5 s (this process's CPU 9.0 -> 5.9 s, the workers' 3.5 s, so
+sending the records costs little). A few lines of text (~0.2 ms) stay here.
 """
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ _DIGIT = re.compile(r"\d")
 
 def _line_key(line: str) -> str:
     """The line lower-cased, digits as 0, whitespace runs as one space, stripped (split()
-    splits at the characters re's \\s matches: 2.6x faster than a second re.sub)."""
+    splits at the characters re's \\s matches; 2.6x faster than two re.sub calls)."""
     return " ".join(_DIGIT.sub("0", line.lower()).split())
 
 
