@@ -380,3 +380,55 @@ def test_word_tokens_without_the_boundary_are_scikit_learns(text):
     import re
 
     assert re.findall(r"(?u)\w\w+", text) == re.findall(r"(?u)\b\w\w+\b", text)
+
+
+def _scikit_learn_labels(sim: np.ndarray, **cut) -> list[int]:
+    """The partition AgglomerativeClustering gives (the implementation average_linkage replaced)."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    dist = np.clip(1.0 - sim, 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    raw = AgglomerativeClustering(metric="precomputed", linkage="average", **cut).fit_predict(dist)
+    order: dict[int, int] = {}
+    return [order.setdefault(int(r), len(order)) for r in raw]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_average_linkage_cuts_the_tree_as_scikit_learn_does(seed):
+    from storytrace.stages.stories import _average_linkage_tree, _first_merges, average_linkage
+
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        n = int(rng.integers(2, 90))
+        group = rng.integers(0, int(rng.integers(1, 6)), n)
+        sim = rng.random((n, n)) * 0.3 + (group[:, None] == group[None, :]) * rng.random() * 0.6
+        if seed % 2:
+            sim = np.round(sim, 1)  # many equal distances: ties must break the same way
+        sim = (sim + sim.T) / 2
+        for threshold in (0.1, 0.25, 0.5):
+            want = _scikit_learn_labels(sim, n_clusters=None, distance_threshold=1.0 - threshold)
+            assert average_linkage(sim, threshold).tolist() == want
+        if n > 2:  # bisect's cut: two groups
+            halves = _first_merges(_average_linkage_tree(sim), n, n - 2)
+            assert halves.tolist() == _scikit_learn_labels(sim, n_clusters=2)
+
+
+def test_related_pairs_sum_a_slice_of_columns_at_a_time_exactly():
+    from scipy.sparse import csr_matrix
+
+    from storytrace.stages.stories import _SUM_COLUMNS, _related_pairs
+
+    rng = np.random.default_rng(3)
+    n = 2 * _SUM_COLUMNS + 37
+    sim = rng.random((n, n)).astype(np.float32)
+    sim = (sim + sim.T) / 2
+    labels = rng.integers(5, 40, n)
+    # The whole-matrix product it replaced, on the same float32 values widened at once.
+    onehot = csr_matrix((np.ones(n), (np.arange(n), labels - 5)), shape=(n, 35))
+    sums = np.asarray(onehot.T @ (onehot.T @ sim.astype(np.float64)).T)
+    sizes = np.asarray(onehot.sum(axis=0)).ravel()
+    avg = sums / np.maximum(np.outer(sizes, sizes), 1)
+    threshold = float(np.median(avg[np.outer(sizes, sizes) > 0]))
+    xs, ys = np.nonzero(np.triu(avg >= threshold, 1) & (np.outer(sizes, sizes) > 0))
+    want = {(int(x) + 5, int(y) + 5) for x, y in zip(xs, ys)}
+    assert want and _related_pairs(sim, labels, threshold) == want

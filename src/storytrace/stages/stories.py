@@ -208,9 +208,9 @@ class Similarity:
         return sorted((np.array(g) for g in groups.values()), key=lambda g: int(g[0]))
 
     def block(self, part: np.ndarray) -> np.ndarray:
-        """The dense similarity among the rows ``part``."""
+        """The dense similarity among the rows ``part`` (float32, as computed)."""
         w, e = self.words[part], self.ents[part]
-        return content_similarity(w, e, w, e, self.settings).toarray().astype(np.float64)
+        return content_similarity(w, e, w, e, self.settings).toarray()
 
 
 def _identity(x):
@@ -256,9 +256,10 @@ def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarr
             next_label += 1
             continue
         for part in _split(block, settings.story_max_block):
-            sub = similarity.block(part)
-            damped = _damped(sub, part, days, years, settings)
+            sub = similarity.block(part)  # float32: half the memory of the damped copy
+            damped = _damp(sub.astype(np.float64), part, days, years, settings)
             local = split_near_misses(damped, average_linkage(damped, thr), settings)
+            del damped
             local_labels = local + next_label
             labels[part] = local_labels
             next_label = int(local_labels.max()) + 1
@@ -266,13 +267,13 @@ def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarr
     return labels.tolist(), sorted(related)
 
 
-def _damped(sub: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndarray,
-            settings: Settings) -> np.ndarray:
-    """``sub`` with every pair damped by its time apart: the upper triangle computed a few
-    rows at a time (its pair indexes and factors held at once made a 5,000-article window
-    peak at 906 MB instead of 627) and mirrored, so the result is exactly symmetric."""
+def _damp(damped: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndarray,
+          settings: Settings) -> np.ndarray:
+    """``damped`` (a block's similarity), in place, with every pair damped by its time
+    apart: the upper triangle computed a few rows at a time (its pair indexes and factors
+    held at once made a 5,000-article window peak at 906 MB instead of 627) and mirrored,
+    so the result is exactly symmetric."""
     n = len(part)
-    damped = sub.copy()
     rows = max(1, 2_000_000 // max(1, n))
     for r0 in range(0, n, rows):
         r1 = min(n, r0 + rows)
@@ -290,18 +291,43 @@ def _split(block: np.ndarray, size: int) -> list[np.ndarray]:
 
 def average_linkage(sim: np.ndarray, threshold: float) -> np.ndarray:
     """Labels 0..k-1 from average-linkage clustering stopped at ``threshold`` similarity."""
-    from sklearn.cluster import AgglomerativeClustering
-
     if len(sim) == 1:
         return np.zeros(1, dtype=np.int64)
-    dist = 1.0 - sim
-    np.clip(dist, 0.0, None, out=dist)  # in place: one window's matrix is 200 MB
-    np.fill_diagonal(dist, 0.0)
-    raw = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                  distance_threshold=1.0 - threshold).fit_predict(dist)
-    # Renumber by first member so labels do not depend on the library's internal order.
+    merges = _average_linkage_tree(sim)
+    # Every merge below the distance threshold, as scikit-learn's AgglomerativeClustering
+    # (distance_threshold) cuts the same scipy tree.
+    return _first_merges(merges, len(sim), int(np.count_nonzero(merges[:, 2] < 1.0 - threshold)))
+
+
+def _average_linkage_tree(sim: np.ndarray) -> np.ndarray:
+    """scipy's average-linkage tree on distance 1 - ``sim`` (clipped at 0), given to it in
+    condensed form built a row at a time: scikit-learn's AgglomerativeClustering builds the
+    same tree from the square distance matrix and two index arrays, 900 MB at the peak of
+    a 5,000-article window (now 300 MB: this form and scipy's working copy of it)."""
+    from scipy.cluster.hierarchy import linkage
+
+    n = len(sim)
+    condensed = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    at = 0
+    for i in range(n - 1):
+        np.subtract(1.0, sim[i, i + 1:], out=condensed[at:at + n - 1 - i])
+        at += n - 1 - i
+    np.clip(condensed, 0.0, None, out=condensed)
+    return linkage(condensed, method="average")
+
+
+def _first_merges(merges: np.ndarray, n: int, kept: int) -> np.ndarray:
+    """Labels (by first member) of the groups the first ``kept`` merges of a scipy tree make."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    # Merge k joins nodes merges[k, 0] and merges[k, 1] into node n + k.
+    kids = merges[:kept, :2].astype(np.int64).ravel()
+    parents = np.repeat(np.arange(n, n + kept, dtype=np.int64), 2)
+    graph = coo_matrix((np.ones(len(kids), dtype=np.int8), (kids, parents)), shape=(n + kept, n + kept))
+    _, comp = connected_components(graph, directed=False)
     order: dict[int, int] = {}
-    return np.array([order.setdefault(int(r), len(order)) for r in raw], dtype=np.int64)
+    return np.array([order.setdefault(int(c), len(order)) for c in comp[:n]], dtype=np.int64)
 
 
 def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -> np.ndarray:
@@ -344,17 +370,13 @@ def bisect(sim: np.ndarray, least: int, set_aside: int) -> tuple[np.ndarray, np.
     is set aside and the rest bisected again (up to ``set_aside`` times); the set-aside
     articles then join the half they are more alike on average. The first half holds
     position 0."""
-    from sklearn.cluster import AgglomerativeClustering
-
     rest = np.arange(len(sim))
     aside: list[int] = []
     for _ in range(set_aside + 1):
         if len(rest) < 2 * least:
             return None
-        dist = np.clip(1.0 - sim[np.ix_(rest, rest)], 0.0, None)
-        np.fill_diagonal(dist, 0.0)
-        half = AgglomerativeClustering(n_clusters=2, metric="precomputed",
-                                       linkage="average").fit_predict(dist)
+        sub = sim[np.ix_(rest, rest)]
+        half = _first_merges(_average_linkage_tree(sub), len(sub), len(sub) - 2)  # two groups
         a, b = rest[half == half[0]], rest[half != half[0]]
         if min(len(a), len(b)) >= least:
             break
@@ -385,12 +407,20 @@ def _related_pairs(sim: np.ndarray, labels: np.ndarray, threshold: float) -> set
     k = int(labels.max()) + 1 - int(labels.min())
     local = labels - labels.min()
     onehot = csr_matrix((np.ones(len(local)), (np.arange(len(local)), local)), shape=(len(local), k))
-    sums = np.asarray(onehot.T @ (onehot.T @ sim).T)  # k x k sums of pair similarities
+    # Story x article sums in float64, a slice of columns at a time, so the float32 ``sim``
+    # is never widened whole (each column's sums are added in the same order either way).
+    by_story = np.empty((k, len(sim)), dtype=np.float64)
+    for c0 in range(0, len(sim), _SUM_COLUMNS):
+        by_story[:, c0:c0 + _SUM_COLUMNS] = onehot.T @ sim[:, c0:c0 + _SUM_COLUMNS].astype(np.float64)
+    sums = np.asarray(onehot.T @ by_story.T)  # k x k sums of pair similarities
     sizes = np.asarray(onehot.sum(axis=0)).ravel()
     avg = sums / np.maximum(np.outer(sizes, sizes), 1)
     xs, ys = np.nonzero(np.triu(avg >= threshold, 1) & (np.outer(sizes, sizes) > 0))
     base = int(labels.min())
     return {(int(x) + base, int(y) + base) for x, y in zip(xs, ys)}
+
+
+_SUM_COLUMNS = 256
 
 
 # -- ids and labels ------------------------------------------------------------------------
