@@ -9,6 +9,7 @@ import pytest
 from storytrace.engine import balanced_batches, get_engine
 from storytrace.engine.dump import canonical_dump
 from storytrace.engine.parts import read_part, write_part
+from storytrace.gc_pace import YOUNG_OBJECTS
 from storytrace.ingest import ingest
 from storytrace.pipeline import analyze_store
 from storytrace.settings import Settings
@@ -184,6 +185,8 @@ def test_a_prepared_pool_loads_the_models_before_its_first_task():
         assert engine.pool is not None
         results = [engine.pool.submit(_pipelines_to_load) for _ in range(8)]
         assert [r.result() for r in results] == [0] * 8  # the claims tagger and the quotes' NER
+        paces = [engine.pool.submit(_young_objects_between_collections) for _ in range(8)]
+        assert {r.result() for r in paces} == {YOUNG_OBJECTS}  # though this process is not paced
 
 
 def test_a_prepared_dask_cluster_loads_the_models_on_every_worker():
@@ -194,6 +197,13 @@ def test_a_prepared_dask_cluster_loads_the_models_on_every_worker():
         engine.prepare(1)
         wait(engine._warming)
         assert list(engine.client.run(_pipelines_to_load).values()) == [0, 0]
+        # The cluster is this run's own, so its workers' cycle collector is paced too.
+        assert list(engine.client.run(_young_objects_between_collections).values()) == [YOUNG_OBJECTS] * 2
+
+
+def _young_objects_between_collections() -> int:
+    import gc
+    return gc.get_threshold()[0]
 
 
 def test_part_files_are_written_whole_and_read_once(tmp_path):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from .gc_pace import paced_collections
 from .model import Analysis, Article, Quote, RecordError
 from .settings import Settings
 from .store import Store
@@ -40,7 +41,7 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
     if db is None:
         db = Path(out) / "storytrace.db" if out is not None else "storytrace.db"
     inputs = list(inputs)
-    with Store(db) as store:
+    with paced_collections(), Store(db) as store:
         run_id = store.begin_run("analyze", inputs)
         status = "failed"
         try:
@@ -83,7 +84,7 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
 
     opened = nullcontext(run) if run is not None else \
         get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store))
-    with opened as run:
+    with paced_collections(), opened as run:
         run.prepare(store.count("articles"))  # workers load their models during the boilerplate
         articles, changed = learned_articles(store, progress)
         with _articles_ahead(run, articles, settings, store) as ahead:

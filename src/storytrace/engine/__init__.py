@@ -45,9 +45,14 @@ def balanced_batches(costs: list[int], n_batches: int, max_items: int) -> list[l
     return [sorted(b) for b in batches if b]
 
 
-def warm_up_worker() -> None:
-    """Runs on each worker as it starts: load what the per-article stages need."""
+def warm_up_worker(pace_gc: bool = True) -> None:
+    """Runs on each worker as it starts: load what the per-article stages need, and (for
+    workers of this run's own, not a shared cluster's) pace the cycle collector."""
+    from ..gc_pace import pace_this_process
     from ..pipeline import warm_up_per_article
+
+    if pace_gc:
+        pace_this_process()
     warm_up_per_article()
 
 

@@ -51,7 +51,8 @@ class DaskEngine:
         process ingests or learns boilerplate (once per engine; a worker that joins later
         loads them with its first task)."""
         if not self._warming and size > 0:
-            self._warming = [self.client.submit(warm_up_worker, workers=[address], allow_other_workers=False,
+            own = self.cluster is not None  # a shared cluster's workers keep their own settings
+            self._warming = [self.client.submit(warm_up_worker, own, workers=[address], allow_other_workers=False,
                                                 pure=False)
                              for address in self.client.scheduler_info().get("workers", {})]
 
