@@ -201,6 +201,18 @@ def test_a_prepared_dask_cluster_loads_the_models_on_every_worker():
         assert list(engine.client.run(_young_objects_between_collections).values()) == [YOUNG_OBJECTS] * 2
 
 
+def test_a_shared_clusters_workers_keep_their_own_collector_pace():
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import LocalCluster, wait
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as shared:
+        with get_engine("dask", scheduler=shared.scheduler_address) as engine:
+            engine.prepare(1)
+            wait(engine._warming)
+            assert list(engine.client.run(_pipelines_to_load).values()) == [0]  # warmed up
+            assert list(engine.client.run(_young_objects_between_collections).values()) == [700]  # the default
+
+
 def _young_objects_between_collections() -> int:
     import gc
     return gc.get_threshold()[0]
