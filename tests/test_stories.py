@@ -12,7 +12,7 @@ from storytrace.model import Article
 from storytrace.settings import Settings
 from storytrace.stages.dedupe import find_duplicates
 from storytrace.stages.stories import Similarity, bisect, group_stories, story_vectors
-from storytrace.stages.story_features import names
+from storytrace.stages.story_features import names, title_and_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -432,3 +432,19 @@ def test_related_pairs_sum_a_slice_of_columns_at_a_time_exactly():
     xs, ys = np.nonzero(np.triu(avg >= threshold, 1) & (np.outer(sizes, sizes) > 0))
     want = {(int(x) + 5, int(y) + 5) for x, y in zip(xs, ys)}
     assert want and _related_pairs(sim, labels, threshold) == want
+
+
+@pytest.mark.skipif(not DEMO.is_dir(), reason="demo corpus not present")
+def test_names_read_back_from_the_name_rows_are_the_names_of_each_text():
+    from storytrace.ingest import iter_articles
+    from storytrace.stages.stories import _story_features, story_label
+
+    arts = [a for a in iter_articles([str(DEMO), str(SEEDS)], Settings()) if isinstance(a, Article)]
+    arts += first_quake() + second_quake() + [seismic_roundup()]
+    *_, rep_names = _story_features(arts)
+    for a in arts:
+        assert rep_names.get(a) == frozenset(names(title_and_text(a))), a.id
+    assert rep_names.get(Article(id="not-a-representative", text="Raqqa")) is None
+    # The labels are the same whether the names are read back or extracted again.
+    assert story_label(arts, rep_names) == story_label(arts)
+    assert story_label(arts[:5], rep_names) == story_label(arts[:5])
