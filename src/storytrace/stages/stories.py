@@ -161,9 +161,9 @@ def _story_features(reps: list[Article]):
 
 class RepresentativeNames:
     """Each representative's names as a set, read back from its name TF-IDF row: the row's
-    non-zero columns are exactly the names in its text. The story labels need them again,
-    and at 100k the names cache (20,000 texts) no longer held them: the labels took 38.0
-    of the stories stage's 249.6 CPU seconds, 185,909 extractions over again."""
+    non-zero columns are exactly the names in its text. The story labels need them again:
+    extracted once more (through a names cache of 20,000 texts, too small there), they took
+    38.0 of the 100k stories stage's 249.6 CPU seconds."""
 
     def __init__(self, reps: list[Article], ents, terms: np.ndarray):
         self.row = {a.id: i for i, a in enumerate(reps)}

@@ -30,8 +30,8 @@ import numpy as np
 from ..model import Article, Story
 from ..settings import Settings
 from .dedupe import Duplicate
-from .stories import (Similarity, _precedence, _root, build_stories, cluster_similarity, content_similarity,
-                      group_stories, representatives, story_vectors, time_factor)
+from .stories import (Similarity, _precedence, _root, _story_features, build_stories, cluster_similarity,
+                      content_similarity, group_stories, representatives, time_factor)
 
 # A stored story is a candidate for a new article at this share of the story threshold:
 # below 1 so that merges which need a few new articles together are still seen.
@@ -50,12 +50,8 @@ def stories_for_store(store, articles: list[Article], duplicates: dict[str, Dupl
     analysis and ``settings.story_incremental`` is on. ``touched``: article ids whose
     analysed text changed in this run (boilerplate)."""
     from ..store.story_state import load_story_state
-    from .story_features import names
 
-    try:
-        return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched))
-    finally:
-        names.cache_clear()  # kept while the stage reads names for features and labels only
+    return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched))
 
 
 def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], stored,
@@ -96,7 +92,7 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     if not seeds and not dirty_stories:
         return _keep(arts, duplicates, reps, previous, stored, story_reps, n)
 
-    words, ents, days, years = story_vectors(reps)
+    words, ents, days, years, rep_names = _story_features(reps)
     clean = sorted(sid for sid in story_reps if sid not in dirty_stories)
     candidates = _reachable_stories(sorted(seeds), clean, story_reps, words, ents, days, years, settings)
     redo = set(dirty_stories) | candidates
@@ -114,7 +110,8 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
             labels[i] = ("kept", sid)
     related_pairs = _related_pairs_all(labels, words, ents, settings)
     known = _unchanged_labels(arts, duplicates, by_id, reps, labels, previous, stored)
-    stories = build_stories(arts, duplicates, reps, labels, related_pairs, previous, known_labels=known)
+    stories = build_stories(arts, duplicates, reps, labels, related_pairs, previous, known_labels=known,
+                            rep_names=rep_names)
     return StoryGrouping(stories, {"mode": "incremental", "representatives": n,
                                    "new": len(seeds), "stories_reopened": len(redo),
                                    "reclustered": len(part)})

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from functools import lru_cache
 
 from ..model import Article
 
@@ -59,7 +58,6 @@ def _starts_token(text: str, start: int) -> bool:
     return before < 0 or not text[before].isalnum()
 
 
-@lru_cache(maxsize=20_000)  # the stories stage reads each text's names for features and labels
 def names(text: str) -> tuple[str, ...]:
     """Lower-cased proper names in ``text``: "Colonel Ryan Dillon", "Raqqa", "BBC": runs of
     capitalised tokens (``_TOKEN``) one space or tab apart, or joined by connectors."""
