@@ -151,3 +151,50 @@ def test_candidate_pairs_equal_a_dict_of_band_keys():
         got = candidate_pairs(sig, 8, max_bucket, list(usable))
         assert got == _pairs_by_dict(sig, 8, max_bucket, usable)
         assert got
+
+
+def test_groups_and_shares_equal_all_pairs_containment_across_batches(monkeypatch):
+    """Texts are signed a batch at a time and only the texts of candidate pairs shingled
+    again: the groups and shares must equal comparing every pair with full shingles."""
+    import itertools
+
+    from storytrace.stages import dedupe
+
+    monkeypatch.setattr(dedupe, "_SHINGLE_BATCH", 7)  # many batches, a copy often in another
+    rng = random.Random(11)
+    vocab = [f"w{i}" for i in range(5000)] + ["\ud800x"]  # a lone surrogate stays text
+    bases = [[rng.choice(vocab) for _ in range(rng.randint(60, 120))] for _ in range(40)]
+    arts = []
+    for b, words in enumerate(bases):
+        arts.append(Article(id=f"b{b:02d}", published=f"2024-01-{b % 28 + 1:02d}", text=" ".join(words)))
+        kind = b % 4
+        if kind == 0:  # trimmed copy, a day later
+            arts.append(Article(id=f"t{b:02d}", published=f"2024-02-{b % 28 + 1:02d}",
+                                text=" ".join(words[:int(len(words) * 0.85)])))
+        elif kind == 1:  # exact copy but for case and punctuation
+            arts.append(Article(id=f"x{b:02d}", text=" ".join(words).upper().replace(" ", ", ")))
+        elif kind == 2:  # padded copy of a padded copy: a chain of three texts
+            pad = [rng.choice(vocab) for _ in range(8)]
+            arts.append(Article(id=f"p{b:02d}", text=" ".join(pad + words)))
+            arts.append(Article(id=f"q{b:02d}", text=" ".join(pad + words + pad[:3])))
+    rng.shuffle(arts)
+    got = find_duplicates(arts, Settings())
+
+    settings = Settings()
+    order = sorted(arts, key=lambda a: (a.published is None, a.published or "", a.id))
+    sh = [shingle_hashes(a.text) for a in order]
+    parent = list(range(len(order)))
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+    for i, j in itertools.combinations(range(len(order)), 2):
+        if dedupe._min_containment(sh[i], sh[j]) >= settings.duplicate_threshold:
+            ri, rj = root(i), root(j)
+            parent[max(ri, rj)] = min(ri, rj)
+    want = {a.id: (order[root(i)].id, round(dedupe._containment(sh[i], sh[root(i)]), 4))
+            for i, a in enumerate(order) if root(i) != i}
+    assert {k: (d.of, d.shared) for k, d in got.items()} == want
+    assert sorted(want) == sorted(a.id for a in arts if a.id[0] != "b"), sorted(want)
+    assert {got[f"x{b:02d}"].shared for b in range(1, 40, 4)} == {1.0}

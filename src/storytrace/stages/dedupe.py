@@ -7,6 +7,7 @@ The earliest copy (by ``published``, then id) represents its group.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from dataclasses import dataclass
@@ -46,42 +47,58 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
         if ri != rj:  # the earlier article stays root, so roots are representatives
             parent[max(ri, rj)] = min(ri, rj)
 
-    # Exact copies (also texts too short to shingle) by normalised text; only the first
-    # article of each distinct text is shingled and hashed, so 100,000 verbatim copies of a
-    # wire story cost one MinHash.
-    by_text: dict[str, int] = {}
+    # Exact copies (also texts too short to shingle) by a digest of the normalised text;
+    # only the first article of each distinct text is shingled and hashed, so 100,000
+    # verbatim copies of a wire story cost one MinHash.
+    first_with: dict[bytes, int] = {}  # a 16-byte digest, not the text: 100k texts held 230 MB
     distinct: list[int] = []  # index of the first article with each distinct text
     text_of: list[int] = []  # per article: its position in ``distinct``
-    shingled: list[np.ndarray] = []  # per distinct text
+    signatures: list[np.ndarray] = []  # per batch of distinct texts
+    usable: list[bool] = []  # per distinct text: it has shingles
     pending: list[list[str]] = []  # words of distinct texts not yet shingled
     word_hashes: dict[str, int] = {}
+
+    def sign(word_lists: list[list[str]]) -> None:
+        # Shingles are dropped once signed: the few texts in candidate pairs are shingled
+        # again below, instead of holding every text's (100k texts: ~310 MB).
+        shingled = _shingle_hashes_of_many(word_lists, word_hashes)
+        signatures.append(minhash_signatures(shingled, settings.minhash_permutations))
+        usable.extend(len(s) > 0 for s in shingled)
+
     for i, a in enumerate(arts):
-        words = _WORD.findall(a.analysis_text.lower())
+        words = _words(a)
         norm = " ".join(words)
-        if norm in by_text:
-            text_of.append(text_of[by_text[norm]])
+        key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if key in first_with:
+            text_of.append(text_of[first_with[key]])
             if norm:
-                union(by_text[norm], i)
+                union(first_with[key], i)
         else:
-            by_text[norm] = i
+            first_with[key] = i
             text_of.append(len(distinct))
             distinct.append(i)
             pending.append(words)  # the words found once serve both
             if len(pending) == _SHINGLE_BATCH:
-                shingled.extend(_shingle_hashes_of_many(pending, word_hashes))
+                sign(pending)
                 pending = []
-    shingled.extend(_shingle_hashes_of_many(pending, word_hashes))
-    del by_text, pending
+    sign(pending)
+    del first_with, pending
 
-    signatures = minhash_signatures(shingled, settings.minhash_permutations)
-    for x, y in candidate_pairs(signatures, settings.lsh_bands, settings.lsh_max_bucket,
-                                [len(s) > 0 for s in shingled]):
+    pairs = candidate_pairs(np.concatenate(signatures), settings.lsh_bands, settings.lsh_max_bucket, usable)
+    del signatures
+    # Every text of a group that holds more than one text is in a candidate pair.
+    paired = sorted({x for pair in pairs for x in pair})
+    shingles: dict[int, np.ndarray] = {}
+    for start in range(0, len(paired), _SHINGLE_BATCH):
+        batch = paired[start:start + _SHINGLE_BATCH]
+        shingles.update(zip(batch, _shingle_hashes_of_many([_words(arts[distinct[x]]) for x in batch],
+                                                           word_hashes)))
+    for x, y in pairs:
         i, j = distinct[x], distinct[y]
         if find(i) == find(j):
             continue
-        if _min_containment(shingled[x], shingled[y]) >= settings.duplicate_threshold:
+        if _min_containment(shingles[x], shingles[y]) >= settings.duplicate_threshold:
             union(i, j)
-    shingles = [shingled[t] for t in text_of]
 
     result: dict[str, Duplicate] = {}
     for i, a in enumerate(arts):
@@ -89,9 +106,14 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
         if root == i:
             continue
         rep = arts[root]
-        result[a.id] = Duplicate(of=rep.id, shared=round(_containment(shingles[i], shingles[root]), 4),
-                                 group=make_id("dup", rep.id))
+        mine, theirs = text_of[i], text_of[root]
+        shared = 1.0 if mine == theirs else _containment(shingles[mine], shingles[theirs])
+        result[a.id] = Duplicate(of=rep.id, shared=round(shared, 4), group=make_id("dup", rep.id))
     return dict(sorted(result.items()))
+
+
+def _words(article: Article) -> list[str]:
+    return _WORD.findall(article.analysis_text.lower())
 
 
 def _precedence(a: Article) -> tuple:
