@@ -19,7 +19,7 @@ from .public_files import temp_for
 from .store import Store
 
 # Record lists written to analysis.json batch by batch (the rest is small and kept whole).
-STREAMED_LISTS = ("links", "quotes", "claims", "claim_groups")
+STREAMED_LISTS = ("stories", "links", "quotes", "claims", "claim_groups")  # stories: with their records
 STREAMED_EXTRAS = ("quote_groups", "facts")
 
 

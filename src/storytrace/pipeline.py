@@ -31,7 +31,9 @@ def analyze(inputs: Iterable[str] = (), db: str | os.PathLike | None = None,
     ``analysis.json`` and a dossier per story (Markdown and HTML) with an ``index.html``.
     The stories are analysed and written in batches (``analysis_batch_articles``); with
     ``keep_records=False`` the returned Analysis keeps only the articles, stories, errors
-    and ``counts`` (the records are in the store and the outputs), so memory stays bounded.
+    and ``counts`` (the records are in the store and the outputs), so memory stays bounded:
+    its stories keep their facts and quote groups only in the last batch, whose dossiers
+    may still be rendering.
     """
     from .engine import get_engine
     from .ingest import ingest
@@ -109,6 +111,8 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
     counts = dict.fromkeys(("links", "quotes", "claims", "claim_groups", "quote_groups", "facts"), 0)
     ticks = _BatchProgress(progress, len(articles))
 
+    written: list[Analysis] = []  # the last batch handed to on_batch (it may still render)
+
     def finish(part: Analysis, stages: Callable[[], None]) -> None:
         stages()
         for name in counts:
@@ -119,6 +123,15 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
         if on_batch:
             _tick(progress, "writing", 0, 1)
             on_batch(part)
+        if not keep_records:
+            # A batch handed to on_batch may render until the next one is handed over; then
+            # its stories need their records no more (kept, they grew a 100k run by ~300 MB).
+            while written:
+                _drop_story_records(written.pop())
+            if on_batch:
+                written.append(part)
+            else:
+                _drop_story_records(part)
 
     # A batch's story stages are started before the previous batch is stored and
     # rendered, so the workers compute the one while this process writes the other.
@@ -138,6 +151,13 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
         finish(*started)
     analysis.counts.update(counts, articles=len(articles), stories=len(stories))
     return analysis
+
+
+def _drop_story_records(part: Analysis) -> None:
+    """The per-story records (facts, quote groups) out of a written batch's stories."""
+    for story in part.stories:
+        story.extra.pop("facts", None)
+        story.extra.pop("quote_groups", None)
 
 
 def story_batches(analysis: Analysis, max_articles: int) -> Iterator[Analysis]:
