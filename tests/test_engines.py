@@ -213,6 +213,28 @@ def test_a_shared_clusters_workers_keep_their_own_collector_pace():
             assert list(engine.client.run(_young_objects_between_collections).values()) == [700]  # the default
 
 
+def test_dask_submits_a_few_tasks_a_worker_at_a_time_and_returns_every_result():
+    """The per-article tasks computed ahead go to the cluster as workers free up: their
+    pickled inputs are never all held at once by the scheduler (in this process)."""
+    pytest.importorskip("dask.distributed")
+    from storytrace.engine.dask import IN_FLIGHT
+
+    with get_engine("dask", workers=1) as engine:
+        results = engine.submit_tasks(_square_after_a_while, list(range(20)), Settings())
+        assert len(engine.client.futures) == IN_FLIGHT  # one worker: IN_FLIGHT submitted
+        got = []
+        for value in results:
+            got.append(value)
+            assert len(engine.client.futures) <= IN_FLIGHT + 1  # and the one just read
+        assert sorted(got) == [i * i for i in range(20)]
+
+
+def _square_after_a_while(task: int, settings) -> int:
+    import time
+    time.sleep(0.02)
+    return task * task
+
+
 def _young_objects_between_collections() -> int:
     import gc
     return gc.get_threshold()[0]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 
 from . import map_articles_in_chunks, warm_up_worker
 from .parts import read_part, write_part
 
 CHUNK = 200  # Dask costs ~1.5 ms a task and ~10 ms a round trip: keep tasks seconds long
+IN_FLIGHT = 3  # tasks a worker of submit_tasks, queued or running: never idle, inputs bounded
 
 
 def _task_to_part(fn, task, settings, folder: str, name: str) -> str:
@@ -104,25 +106,39 @@ class DaskEngine:
         return True  # a cluster was asked for: every run goes to it
 
     def submit_tasks(self, fn, tasks: list, settings) -> Iterator:
-        """Submit ``fn(task, settings)`` for every task now (each leaves a part file); the
-        results, in the order they finish, from the returned iterator."""
+        """``fn(task, settings)`` for every task (each leaves a part file), the results in
+        the order they finish from the returned iterator. At most ``IN_FLIGHT`` tasks a
+        worker are submitted at a time, the next as one finishes: a task's input is pickled
+        when submitted, and the scheduler (in this process for a LocalCluster) holds it
+        until a worker takes it, so submitting a whole run's articles at once held them
+        all twice."""
         from dask.distributed import as_completed
 
         folder = self._next_folder()
-        futures = self._submit(fn, tasks, settings, folder)
+        queue = deque(enumerate(tasks))
         tasks.clear()
 
+        def submit_next():
+            i, task = queue.popleft()
+            return self._submit_one(fn, task, settings, folder, i)
+
+        running = as_completed([submit_next() for _ in range(min(len(queue), IN_FLIGHT * self.slots))])
+
         def results() -> Iterator:
-            for future in as_completed(futures):
+            for future in running:
+                if queue:
+                    running.add(submit_next())
                 yield read_part(future.result())
             shutil.rmtree(folder, ignore_errors=True)
         return results()
 
     def _submit(self, fn, tasks: list, settings, folder: str) -> list:
-        """A future per task, each leaving its result as a part file in ``folder``. Settings
-        are small: sent with each task (a scattered copy is released between rounds)."""
-        return [self.client.submit(_task_to_part, fn, task, settings, folder, f"part-{i:06d}.pkl", pure=False)
-                for i, task in enumerate(tasks)]
+        """A future per task, each leaving its result as a part file in ``folder``."""
+        return [self._submit_one(fn, task, settings, folder, i) for i, task in enumerate(tasks)]
+
+    def _submit_one(self, fn, task, settings, folder: str, index: int):
+        # Settings are small: sent with each task (a scattered copy is released between rounds).
+        return self.client.submit(_task_to_part, fn, task, settings, folder, f"part-{index:06d}.pkl", pure=False)
 
     def _next_folder(self) -> str:
         self._round += 1
