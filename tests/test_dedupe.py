@@ -168,7 +168,7 @@ def test_groups_and_shares_equal_all_pairs_containment_across_batches(monkeypatc
     for b, words in enumerate(bases):
         arts.append(Article(id=f"b{b:02d}", published=f"2024-01-{b % 28 + 1:02d}", text=" ".join(words)))
         kind = b % 4
-        if kind == 0:  # trimmed copy, a day later
+        if kind == 0:  # trimmed copy, a month later
             arts.append(Article(id=f"t{b:02d}", published=f"2024-02-{b % 28 + 1:02d}",
                                 text=" ".join(words[:int(len(words) * 0.85)])))
         elif kind == 1:  # exact copy but for case and punctuation
