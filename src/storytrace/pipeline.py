@@ -126,7 +126,7 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
         if not keep_records:
             # A batch handed to on_batch may render until the next one is handed over; then
             # its stories need their records no more (kept, they grew a 100k run by ~400 MB).
-            while written:
+            if written:
                 _drop_story_records(written.pop())
             if on_batch:
                 written.append(part)
