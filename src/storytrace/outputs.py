@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from . import jsontext
-from .model import Analysis
+from .article_texts import HeldTexts, StoredTexts
+from .model import Analysis, Article
 from .public_files import temp_for
 from .store import Store
 
@@ -28,6 +29,7 @@ class AnalysisOutputs:
 
     def __init__(self, store: Store, out: Path | None, render_workers: int = 1):
         self.writer = store.analysis_writer()
+        self.store_path = store.path
         self.out = Path(out) if out is not None else None
         self.render_workers = render_workers
         self.sections: dict[str, _Section] = {}
@@ -62,7 +64,8 @@ class AnalysisOutputs:
 
     def close(self, analysis: Analysis) -> None:
         """Wait for the dossiers; write the index and analysis.json (``analysis``: the whole
-        run's articles, stories, errors and extras; the streamed records come from the batches)."""
+        run's articles, stories, errors and extras; the streamed records come from the
+        batches, the texts of articles that hold none from the store)."""
         if self.out is None:
             return
         from .report import story_order, write_index
@@ -70,7 +73,10 @@ class AnalysisOutputs:
         # analysis.json is written to its temp file while the last batch's dossiers render,
         # and replaces the old file once they and the index are written.
         target = self.out / "analysis.json"
-        tmp = write_json_temp(target, analysis, {name: section.read for name, section in self.sections.items()})
+        sections = {name: section.read for name, section in self.sections.items()}
+        with StoredTexts(self.store_path) as texts:
+            sections["articles"] = lambda: _articles_json(analysis.articles, texts)
+            tmp = write_json_temp(target, analysis, sections)
         try:
             self._collect()
             rank = {s.id: i for i, s in enumerate(story_order(analysis.stories))}
@@ -119,6 +125,16 @@ class _Section:
     def remove(self) -> None:
         self.fh.close()
         Path(self.path).unlink(missing_ok=True)
+
+
+def _articles_json(articles: list[Article], texts: HeldTexts):
+    """analysis.json's articles as JSON text ("rec,rec,..."), with their texts read back a
+    chunk at a time."""
+    first = True
+    for chunk in texts.chunks(articles):
+        pieces = [_dumps(a.to_dict()) for a in chunk]
+        yield ("" if first else ",") + ",".join(pieces)
+        first = False
 
 
 def _dumps(value) -> str:

@@ -6,12 +6,14 @@ this process or on workers, with identical results.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from .article_texts import HeldTexts, StoredTexts
 from .gc_pace import paced_collections
 from .model import Analysis, Article, Quote, RecordError
 from .settings import Settings
@@ -81,27 +83,31 @@ def analyze_store(store: Store, settings: Settings, engine: str = "local", worke
     ``analysis_batch_articles`` articles, or one bigger story); ``on_batch`` receives each
     batch as an Analysis of those stories, their articles and their records. ``run``: an
     engine already open (the caller closes it), else one is opened from ``engine``,
-    ``workers`` and ``scheduler``."""
+    ``workers`` and ``scheduler``. The articles are loaded without their texts, which are
+    read from the store when a stage needs them: with ``keep_records=False`` the returned
+    articles hold theirs only in the last batch."""
     from .engine import get_engine
 
     opened = nullcontext(run) if run is not None else \
         get_engine(engine, workers=workers, scheduler=scheduler, parts_dir=_parts_dir(store))
-    with paced_collections(), opened as run:
+    with paced_collections(), opened as run, StoredTexts(store.path) as texts:
         run.prepare(store.count("articles"))  # workers load their models during the boilerplate
-        articles, changed = learned_articles(store, progress)
-        with _articles_ahead(run, articles, settings, store) as ahead:
+        articles, changed = learned_articles(store, progress, texts)
+        with _articles_ahead(run, articles, settings, store, texts) as ahead:
             return _analyze_articles(store, run, ahead, articles, changed, settings, progress, on_batch,
-                                     keep_records)
+                                     keep_records, texts)
 
 
 def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed: dict, settings: Settings,
-                      progress: Progress | None, on_batch, keep_records: bool) -> Analysis:
-    """``analyze_store`` once the engine is open and the boilerplate learned."""
+                      progress: Progress | None, on_batch, keep_records: bool, texts: StoredTexts) -> Analysis:
+    """``analyze_store`` once the engine is open and the boilerplate learned. The articles
+    come without their texts: each stage reads them through ``texts``; a batch holds its
+    articles' texts until it is written (for good with ``keep_records``)."""
     from .stages.stories_incremental import stories_for_store
 
-    duplicates = mark_duplicates(articles, settings, progress)
+    duplicates = mark_duplicates(articles, settings, progress, texts)
     _tick(progress, "stories", 0, len(articles))
-    stories = stories_for_store(store, articles, duplicates, settings, touched=changed).stories
+    stories = stories_for_store(store, articles, duplicates, settings, touched=changed, texts=texts).stories
     by_id = {a.id: a for a in articles}
     for story in stories:
         for aid in story.articles:
@@ -125,19 +131,21 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
             on_batch(part)
         if not keep_records:
             # A batch handed to on_batch may render until the next one is handed over; then
-            # its stories need their records no more (kept, they grew a 100k run by ~400 MB).
+            # its stories need their records no more (kept, they grew a 100k run by ~400 MB),
+            # nor its articles their texts.
             if written:
-                _drop_story_records(written.pop())
+                _drop_batch(written.pop(), texts)
             if on_batch:
                 written.append(part)
             else:
-                _drop_story_records(part)
+                _drop_batch(part, texts)
 
     # A batch's story stages are started before the previous batch is stored and
     # rendered, so the workers compute the one while this process writes the other.
     started = None
     for part in story_batches(analysis, settings.analysis_batch_articles):
         tick = ticks.batch(len(part.articles))
+        texts.fill(part.articles)
         if ahead is not None:
             _take_per_article(ahead, part, progress)
         else:
@@ -153,11 +161,13 @@ def _analyze_articles(store: Store, run, ahead, articles: list[Article], changed
     return analysis
 
 
-def _drop_story_records(part: Analysis) -> None:
-    """The per-story records (facts, quote groups) out of a written batch's stories."""
+def _drop_batch(part: Analysis, texts: HeldTexts) -> None:
+    """The per-story records (facts, quote groups) out of a written batch's stories, and
+    the texts out of its articles."""
     for story in part.stories:
         story.extra.pop("facts", None)
         story.extra.pop("quote_groups", None)
+    texts.release(part.articles)
 
 
 def story_batches(analysis: Analysis, max_articles: int) -> Iterator[Analysis]:
@@ -214,18 +224,19 @@ def _take_per_article(ahead: _Ahead, part: Analysis, progress) -> None:
 
 
 @contextmanager
-def _articles_ahead(run, articles: list[Article], settings: Settings, store: Store):
+def _articles_ahead(run, articles: list[Article], settings: Settings, store: Store, texts: HeldTexts):
     """Start the per-article stages of the whole run on the engine's workers, when it has
-    any (they then run while this process finds duplicates and stories); None otherwise."""
+    any (they then run while this process finds duplicates and stories); None otherwise.
+    Each task's texts are read as it is handed to the engine."""
     if not articles or not run.parallel(len(articles)):
         yield None
         return
     from .engine.ahead import ArticleResults
 
-    distinct, copies_of = _distinct_texts(articles)
+    distinct, copies_of = _distinct_texts(articles, texts)
     path = getattr(store, "path", None)
     results = ArticleResults.start(run, distinct, settings, run.chunk,
-                                   str(Path(path).parent) if path is not None else None)
+                                   str(Path(path).parent) if path is not None else None, texts)
     try:
         yield _Ahead(results, copies_of)
     finally:
@@ -272,14 +283,15 @@ def prepare_articles(store: Store, settings: Settings, progress: Progress | None
     return articles, mark_duplicates(articles, settings, progress), changed
 
 
-def learned_articles(store: Store, progress: Progress | None = None):
+def learned_articles(store: Store, progress: Progress | None = None, texts: StoredTexts | None = None):
     """The store's articles with learned boilerplate (written back): (articles, {article id:
-    boilerplate spans that changed in this run})."""
+    boilerplate spans that changed in this run}). With ``texts`` the articles come without
+    their texts (``text=None``), read through it when needed."""
     from .stages.boilerplate import learn_boilerplate
 
-    articles = list(store.iter_articles())
+    articles = list(store.iter_articles(texts=texts is None))
     _tick(progress, "boilerplate", 0, len(articles))
-    learned = learn_boilerplate(articles)
+    learned = learn_boilerplate(articles, texts=texts)
     changed = {a.id: learned[a.id] for a in articles if learned[a.id] != list(a.boilerplate_spans)}
     if changed:
         store.update_boilerplate(changed)
@@ -290,29 +302,33 @@ def learned_articles(store: Store, progress: Progress | None = None):
     return articles, changed
 
 
-def mark_duplicates(articles: list[Article], settings: Settings, progress: Progress | None = None):
+def mark_duplicates(articles: list[Article], settings: Settings, progress: Progress | None = None,
+                    texts: HeldTexts | None = None):
     """Duplicate groups (``find_duplicates``), each copy's ``duplicate_of`` set in place."""
     from .stages.dedupe import find_duplicates
 
     _tick(progress, "duplicates", 0, len(articles))
-    duplicates = find_duplicates(articles, settings)
+    duplicates = find_duplicates(articles, settings, texts)
     for a in articles:
         dup = duplicates.get(a.id)
         a.duplicate_of = dup.of if dup else None
     return duplicates
 
 
-def _distinct_texts(articles: list[Article]) -> tuple[list[Article], dict[str, list[str]]]:
+def _distinct_texts(articles: list[Article], texts: HeldTexts | None = None) -> tuple[list[Article], dict[str, list[str]]]:
     """Articles with distinct (text, boilerplate, date, language), and the exact copies of each.
 
     The per-article stages depend only on those fields, so a wire story carried verbatim by
-    a thousand sites is analysed once.
+    a thousand sites is analysed once. A text is known by a 16-byte digest, so the texts
+    are read a chunk at a time (through ``texts``) and never all held.
     """
+    texts = texts or HeldTexts()
     first: dict[tuple, str] = {}
     distinct: list[Article] = []
     copies_of: dict[str, list[str]] = defaultdict(list)
-    for art in articles:
-        key = (art.text, tuple(map(tuple, art.boilerplate_spans)), art.published, art.language)
+    for art in (a for chunk in texts.chunks(articles) for a in chunk):
+        digest = hashlib.blake2b(art.text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = (digest, tuple(map(tuple, art.boilerplate_spans)), art.published, art.language)
         if key in first:
             copies_of[first[key]].append(art.id)
         else:

@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
+from ..article_texts import HeldTexts
 from ..model import Article
 from . import chunked, run_chunk
 
@@ -45,9 +46,13 @@ class ArticleResults:
         self._thread.start()
 
     @classmethod
-    def start(cls, engine, articles: list[Article], settings, chunk: int, folder: str | None) -> "ArticleResults":
-        """Submit ``articles`` to ``engine`` in ``chunk``-sized tasks; returns at once."""
-        tasks = chunked(articles, chunk)
+    def start(cls, engine, articles: list[Article], settings, chunk: int, folder: str | None,
+              texts: HeldTexts | None = None) -> "ArticleResults":
+        """Submit ``articles`` to ``engine`` in ``chunk``-sized tasks; returns at once. The
+        engine takes the tasks a few at a time, and each task's articles are copied with
+        their texts (read through ``texts``) only as it is taken."""
+        texts = texts or HeldTexts()
+        tasks = (texts.with_texts(part) for part in chunked(articles, chunk))
         return cls(engine.submit_tasks(run_chunk_pickled, tasks, settings), len(articles), folder)
 
     def _fill(self, results: Iterator[dict[str, bytes]]) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from . import map_articles_in_chunks, warm_up_worker
 from .parts import read_part, write_part
@@ -105,29 +104,30 @@ class DaskEngine:
     def parallel(self, size: int) -> bool:
         return True  # a cluster was asked for: every run goes to it
 
-    def submit_tasks(self, fn, tasks: list, settings) -> Iterator:
+    def submit_tasks(self, fn, tasks: Iterable, settings) -> Iterator:
         """``fn(task, settings)`` for every task (each leaves a part file), the results in
         the order they finish from the returned iterator. At most ``IN_FLIGHT`` tasks a
         worker are submitted at a time, the next as one finishes: a task's input is pickled
         when submitted, and the scheduler (in this process for a LocalCluster) holds it
         until a worker takes it, so submitting a whole run's articles at once held them
-        all twice."""
+        all twice. ``tasks`` is read as tasks are submitted (it may build them lazily)."""
         from dask.distributed import as_completed
 
         folder = self._next_folder()
-        queue = deque(enumerate(tasks))
-        tasks.clear()
+        queue = enumerate(tasks)
 
         def submit_next():
-            i, task = queue.popleft()
-            return self._submit_one(fn, task, settings, folder, i)
+            item = next(queue, None)
+            return None if item is None else self._submit_one(fn, item[1], settings, folder, item[0])
 
-        running = as_completed([submit_next() for _ in range(min(len(queue), IN_FLIGHT * self.slots))])
+        first = [f for f in (submit_next() for _ in range(IN_FLIGHT * self.slots)) if f is not None]
+        running = as_completed(first)
+        del first
 
         def results() -> Iterator:
             for future in running:
-                if queue:
-                    running.add(submit_next())
+                if (more := submit_next()) is not None:
+                    running.add(more)
                 yield read_part(future.result())
             shutil.rmtree(folder, ignore_errors=True)
         return results()

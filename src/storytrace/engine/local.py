@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from itertools import islice
 
 from . import map_articles_in_chunks, warm_up_worker
 
 # Below this many articles a pool costs more (start-up, model load per worker) than it saves.
 MIN_ARTICLES_FOR_POOL = 400
 CHUNK = 100
+IN_FLIGHT = 3  # tasks a worker of submit_tasks, queued or running: never idle, inputs bounded
 
 
 class LocalEngine:
@@ -80,10 +82,23 @@ class LocalEngine:
         """Whether a run of ``size`` articles goes to the pool (else it stays in this process)."""
         return self.workers > 1 and size >= MIN_ARTICLES_FOR_POOL
 
-    def submit_tasks(self, fn, tasks: list, settings) -> Iterator:
-        """Queue ``fn(task, settings)`` for every task on the pool now; the results, in the
-        order they finish, from the returned iterator (tasks queued later run after these)."""
-        return (future.result() for future in as_completed(self._submit(fn, tasks, settings)))
+    def submit_tasks(self, fn, tasks: Iterable, settings) -> Iterator:
+        """``fn(task, settings)`` for every task on the pool; the results, in the order they
+        finish, from the returned iterator. ``IN_FLIGHT`` tasks a worker are queued at a
+        time, the next as one finishes, so ``tasks`` may build its inputs lazily (the
+        per-article tasks read their texts as they are queued) and never holds them all."""
+        pending = iter(tasks)
+        pool = self._pool()
+        running = {pool.submit(fn, task, settings) for task in islice(pending, IN_FLIGHT * self.slots)}
+
+        def results() -> Iterator:
+            nonlocal running
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                running |= {pool.submit(fn, task, settings) for task in islice(pending, len(done))}
+                for future in done:
+                    yield future.result()
+        return results()
 
     def _submit(self, fn, tasks: list, settings) -> list[Future]:
         """A future per task on the pool; ``tasks`` is emptied (the futures hold them until they run)."""

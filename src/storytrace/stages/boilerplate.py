@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
 
+from ..article_texts import HeldTexts
 from ..model import Article
 from ..text import lines
 
@@ -66,42 +67,55 @@ def _line_key(line: str) -> str:
 
 
 def learn_boilerplate(articles: Iterable[Article], min_articles: int = 3,
-                      max_line_chars: int = 400, max_overlap: float = 0.3) -> dict[str, list[Span]]:
+                      max_line_chars: int = 400, max_overlap: float = 0.3,
+                      texts: HeldTexts | None = None) -> dict[str, list[Span]]:
     """Spans per article id: service messages plus lines its source repeats across articles.
 
     A repeated line counts only when the articles repeating it are otherwise different
     (low overlap of their other lines), so successive versions of one story, which share
-    real paragraphs, never mark reported text as boilerplate.
+    real paragraphs, never mark reported text as boilerplate. ``texts``: where articles
+    loaded without text get theirs (one source's texts are held at a time).
     """
-    articles = list(articles)
+    texts = texts or HeldTexts()
     by_source: dict[str, list[Article]] = defaultdict(list)
     for art in articles:
         by_source[art.source or ""].append(art)
-    line_spans = {a.id: lines(a.text) for a in articles}
-    result = {a.id: service_message_spans(a.text, line_spans[a.id]) for a in articles}
-    by_id = {a.id: a for a in articles}
+    result: dict[str, list[Span]] = {}
     for source, group in by_source.items():
-        if not source or len(group) < min_articles:
+        if not source or len(group) < min_articles:  # nothing to learn: service messages only
+            for chunk in texts.chunks(group):
+                result.update((a.id, service_message_spans(a.text)) for a in chunk)
             continue
-        keyed = {a.id: [(s, e, _line_key(a.text[s:e])) for s, e in line_spans[a.id]] for a in group}
-        # Owners are distinct texts: a thousand exact copies of one story repeat no furniture.
-        first_of_text = {}
-        for a in sorted(group, key=lambda a: a.id):
-            first_of_text.setdefault(a.text, a.id)
-        owners: dict[str, set[str]] = defaultdict(set)
-        for art_id, items in keyed.items():
-            for s, e, key in items:
-                if e - s <= max_line_chars:
-                    owners[key].add(first_of_text[by_id[art_id].text])
-        candidates = {k for k, ids in owners.items() if len(ids) >= min_articles}
-        if not candidates:
-            continue
-        line_sets = {aid: {k for _, _, k in items} - candidates for aid, items in keyed.items()}
-        accepted = {k for k in candidates if _otherwise_different(sorted(owners[k])[:12], line_sets, max_overlap)}
-        for art_id, items in keyed.items():
-            extra = [(s, e) for s, e, k in items if k in accepted]
-            if extra:
-                result[art_id] = merge_spans(result[art_id] + extra)
+        with texts.loaded(group):
+            result.update(_source_boilerplate(group, min_articles, max_line_chars, max_overlap))
+    return result
+
+
+def _source_boilerplate(group: list[Article], min_articles: int, max_line_chars: int,
+                        max_overlap: float) -> dict[str, list[Span]]:
+    """``learn_boilerplate`` for the articles of one source."""
+    line_spans = {a.id: lines(a.text) for a in group}
+    result = {a.id: service_message_spans(a.text, line_spans[a.id]) for a in group}
+    by_id = {a.id: a for a in group}
+    keyed = {a.id: [(s, e, _line_key(a.text[s:e])) for s, e in line_spans[a.id]] for a in group}
+    # Owners are distinct texts: a thousand exact copies of one story repeat no furniture.
+    first_of_text = {}
+    for a in sorted(group, key=lambda a: a.id):
+        first_of_text.setdefault(a.text, a.id)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for art_id, items in keyed.items():
+        for s, e, key in items:
+            if e - s <= max_line_chars:
+                owners[key].add(first_of_text[by_id[art_id].text])
+    candidates = {k for k, ids in owners.items() if len(ids) >= min_articles}
+    if not candidates:
+        return result
+    line_sets = {aid: {k for _, _, k in items} - candidates for aid, items in keyed.items()}
+    accepted = {k for k in candidates if _otherwise_different(sorted(owners[k])[:12], line_sets, max_overlap)}
+    for art_id, items in keyed.items():
+        extra = [(s, e) for s, e, k in items if k in accepted]
+        if extra:
+            result[art_id] = merge_spans(result[art_id] + extra)
     return result
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..article_texts import HeldTexts
 from ..ids import make_id
 from ..model import Article
 from ..settings import Settings
@@ -31,8 +32,11 @@ class Duplicate:
     group: str  # deterministic duplicate-group id
 
 
-def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Duplicate]:
-    """Map every non-representative copy's id to its :class:`Duplicate` record."""
+def find_duplicates(articles: list[Article], settings: Settings,
+                    texts: HeldTexts | None = None) -> dict[str, Duplicate]:
+    """Map every non-representative copy's id to its :class:`Duplicate` record. ``texts``:
+    where articles loaded without text get theirs (a chunk at a time)."""
+    texts = texts or HeldTexts()
     arts = sorted(articles, key=_precedence)  # order-independent: index 0 = earliest
     parent = list(range(len(arts)))
 
@@ -65,7 +69,7 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
         signatures.append(minhash_signatures(shingled, settings.minhash_permutations))
         usable.extend(len(s) > 0 for s in shingled)
 
-    for i, a in enumerate(arts):
+    for i, a in enumerate(a for chunk in texts.chunks(arts) for a in chunk):
         words = _words(a)
         norm = " ".join(words)
         key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -91,8 +95,8 @@ def find_duplicates(articles: list[Article], settings: Settings) -> dict[str, Du
     shingles: dict[int, np.ndarray] = {}
     for start in range(0, len(paired), _SHINGLE_BATCH):
         batch = paired[start:start + _SHINGLE_BATCH]
-        shingles.update(zip(batch, _shingle_hashes_of_many([_words(arts[distinct[x]]) for x in batch],
-                                                           word_hashes)))
+        with texts.loaded([arts[distinct[x]] for x in batch]) as chunk:
+            shingles.update(zip(batch, _shingle_hashes_of_many([_words(a) for a in chunk], word_hashes)))
     for x, y in pairs:
         i, j = distinct[x], distinct[y]
         if find(i) == find(j):

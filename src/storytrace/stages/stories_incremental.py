@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..article_texts import HeldTexts
 from ..model import Article, Story
 from ..settings import Settings
 from .dedupe import Duplicate
@@ -45,23 +46,25 @@ class StoryGrouping:
 
 
 def stories_for_store(store, articles: list[Article], duplicates: dict[str, Duplicate],
-                      settings: Settings, touched=()) -> StoryGrouping:
+                      settings: Settings, touched=(), texts: HeldTexts | None = None) -> StoryGrouping:
     """The stories stage of a run over ``store``: incremental when the store holds an
     analysis and ``settings.story_incremental`` is on. ``touched``: article ids whose
-    analysed text changed in this run (boilerplate)."""
+    analysed text changed in this run (boilerplate); ``texts``: where articles loaded
+    without text get theirs."""
     from ..store.story_state import load_story_state
 
-    return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched))
+    return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched), texts)
 
 
 def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], stored,
-                    settings: Settings, touched: set[str] = frozenset()) -> StoryGrouping:
+                    settings: Settings, touched: set[str] = frozenset(),
+                    texts: HeldTexts | None = None) -> StoryGrouping:
     """Stories for ``articles`` given the stored grouping (a ``StoredStories``)."""
     previous = stored.story_of
     if not articles:
         return StoryGrouping([], {"mode": "full", "representatives": 0, "reclustered": 0})
     if not settings.story_incremental or not previous:
-        return _full(articles, duplicates, previous, settings, "full")
+        return _full(articles, duplicates, previous, settings, "full", texts)
 
     arts = sorted(articles, key=_precedence)
     by_id = {a.id: a for a in arts}
@@ -90,9 +93,9 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
             story_reps[previous[a.id]].append(i)
     dirty_stories |= {sid for sid in story_reps if sid not in stored.labels}
     if not seeds and not dirty_stories:
-        return _keep(arts, duplicates, reps, previous, stored, story_reps, n)
+        return _keep(arts, duplicates, reps, previous, stored, story_reps, n, texts)
 
-    words, ents, days, years, rep_names = _story_features(reps)
+    words, ents, days, years, rep_names = _story_features(reps, texts)
     clean = sorted(sid for sid in story_reps if sid not in dirty_stories)
     candidates = _reachable_stories(sorted(seeds), clean, story_reps, words, ents, days, years, settings)
     redo = set(dirty_stories) | candidates
@@ -111,24 +114,24 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     related_pairs = _related_pairs_all(labels, words, ents, settings)
     known = _unchanged_labels(arts, duplicates, by_id, reps, labels, previous, stored)
     stories = build_stories(arts, duplicates, reps, labels, related_pairs, previous, known_labels=known,
-                            rep_names=rep_names)
+                            rep_names=rep_names, texts=texts)
     return StoryGrouping(stories, {"mode": "incremental", "representatives": n,
                                    "new": len(seeds), "stories_reopened": len(redo),
                                    "reclustered": len(part)})
 
 
-def _full(articles, duplicates, previous, settings, mode) -> StoryGrouping:
-    stories = group_stories(articles, duplicates, previous, settings)
+def _full(articles, duplicates, previous, settings, mode, texts=None) -> StoryGrouping:
+    stories = group_stories(articles, duplicates, previous, settings, texts)
     n = len(representatives(sorted(articles, key=_precedence), duplicates))
     return StoryGrouping(stories, {"mode": mode, "representatives": n, "reclustered": n})
 
 
-def _keep(arts, duplicates, reps, previous, stored, story_reps, n) -> StoryGrouping:
+def _keep(arts, duplicates, reps, previous, stored, story_reps, n, texts=None) -> StoryGrouping:
     """Nothing new: the stored stories as they are."""
     labels = [previous[a.id] for a in reps]
     known = _unchanged_labels(arts, duplicates, {a.id: a for a in arts}, reps, labels, previous, stored)
     stories = build_stories(arts, duplicates, reps, labels, [], previous, known_labels=known,
-                            extra_related={sid: stored.related.get(sid, []) for sid in story_reps})
+                            extra_related={sid: stored.related.get(sid, []) for sid in story_reps}, texts=texts)
     return StoryGrouping(stories, {"mode": "incremental", "representatives": n, "new": 0,
                                    "stories_reopened": 0, "reclustered": 0})
 

@@ -168,11 +168,15 @@ class Store:
                 "UPDATE articles SET boilerplate_spans=? WHERE id=?",
                 [(_dumps([list(s) for s in v]), k) for k, v in spans.items()])
 
-    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+    def iter_articles(self, ids: Iterable[str] | None = None, texts: bool = True) -> Iterator[Article]:
+        """The articles (``ids``, else all in storage order); ``texts=False``: with
+        ``text=None``, for a run that reads texts a batch at a time (article_texts.py)."""
+        columns = "*" if texts else ", ".join(
+            "NULL AS text" if r[1] == "text" else r[1] for r in self.conn.execute("PRAGMA table_info(articles)"))
         if ids is None:
-            rows: Iterable = self.conn.execute("SELECT * FROM articles ORDER BY rowid")
+            rows: Iterable = self.conn.execute(f"SELECT {columns} FROM articles ORDER BY rowid")
         else:
-            rows = (r for i in ids for r in self.conn.execute("SELECT * FROM articles WHERE id=?", (i,)))
+            rows = (r for i in ids for r in self.conn.execute(f"SELECT {columns} FROM articles WHERE id=?", (i,)))
         for r in rows:
             yield _row_to_article(r)
 

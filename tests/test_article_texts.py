@@ -1,0 +1,142 @@
+"""A run's main process does not hold the corpus's texts: articles come from the store
+without them, and each stage reads them through StoredTexts a chunk or a batch at a time.
+The stages must give exactly what they give on articles that hold their texts."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from conftest import DEMO
+
+from storytrace.article_texts import StoredTexts
+from storytrace.engine.local import IN_FLIGHT, LocalEngine
+from storytrace.errors import StoreError
+from storytrace.ingest import ingest
+from storytrace.pipeline import _distinct_texts, analyze_store
+from storytrace.settings import Settings
+from storytrace.stages.boilerplate import learn_boilerplate
+from storytrace.stages.dedupe import find_duplicates
+from storytrace.stages.stories import group_stories
+from storytrace.store import Store
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """The demo corpus (furniture lines, syndicated copies, three stories) ingested."""
+    db = tmp_path_factory.mktemp("texts") / "demo.db"
+    with Store(db) as store:
+        run = store.begin_run("ingest", [str(DEMO)])
+        ingest([str(DEMO)], store, run, Settings())
+        store.finish_run(run, "ok")
+    return db
+
+
+def test_articles_load_without_texts_and_read_them_back_a_chunk_at_a_time(demo_db):
+    with Store(demo_db) as store, StoredTexts(demo_db) as texts:
+        held = {a.id: a.text for a in store.iter_articles()}
+        bare = list(store.iter_articles(texts=False))
+        assert [a.id for a in bare] == list(held) and all(a.text is None for a in bare)
+        seen = []
+        for chunk in texts.chunks(bare, size=4):
+            assert len(chunk) <= 4
+            seen += [(a.id, a.text) for a in chunk]
+            chunk[0].analysis_text  # noqa: B018 - caches the masked copy, which goes too
+        assert dict(seen) == held
+        assert all(a.text is None and "_analysis_text" not in a.__dict__ for a in bare)
+
+
+def test_loaded_keeps_texts_it_did_not_load(demo_db):
+    with Store(demo_db) as store, StoredTexts(demo_db) as texts:
+        first, second = list(store.iter_articles(texts=False))[:2]
+        texts.fill([first])
+        with texts.loaded([first, second]):
+            assert first.text and second.text
+        assert first.text is not None and second.text is None
+
+
+def test_task_copies_keep_their_texts_whatever_happens_to_the_articles(demo_db):
+    """The per-article tasks are built in a background thread while this process fills
+    and releases the same articles' texts batch by batch: a task must never share them."""
+    with Store(demo_db) as store, StoredTexts(demo_db) as texts:
+        held = {a.id: a.text for a in store.iter_articles()}
+        bare = list(store.iter_articles(texts=False))
+        texts.fill(bare[:3])  # a batch being analysed holds its texts
+        copies = texts.with_texts(bare)
+        texts.release(bare[:3])  # and drops them once written
+        assert all(c is not a for c, a in zip(copies, bare))
+        assert {c.id: c.text for c in copies} == held
+        assert all(a.text is None for a in bare)
+
+
+def test_an_article_gone_from_the_store_is_named(demo_db, tmp_path):
+    with StoredTexts(demo_db) as texts, pytest.raises(StoreError, match=r"demo\.db.*'a-gone'"):
+        texts.texts(["a-gone"])
+
+
+def test_stages_give_the_same_results_from_stored_texts(demo_db):
+    """Boilerplate, duplicates, exact-copy grouping and stories: articles without texts,
+    read through StoredTexts, against the same articles holding theirs."""
+    settings = Settings()
+    with Store(demo_db) as store, StoredTexts(demo_db) as texts:
+        held = list(store.iter_articles())
+        bare = list(store.iter_articles(texts=False))
+        spans = learn_boilerplate(held)
+        assert learn_boilerplate(bare, texts=texts) == spans
+        assert any(spans.values())  # the demo outlets repeat furniture lines
+        for arts in (held, bare):
+            for a in arts:
+                a.boilerplate_spans = spans[a.id]
+        dups = find_duplicates(held, settings)
+        assert dups and find_duplicates(bare, settings, texts) == dups
+        distinct, copies_of = _distinct_texts(held)
+        got, got_copies = _distinct_texts(bare, texts)
+        assert [a.id for a in got] == [a.id for a in distinct] and got_copies == copies_of
+        stories = group_stories(held, dups, {}, settings)
+        assert len(stories) >= 3
+        assert group_stories(bare, dups, {}, settings, texts) == stories
+        assert all(a.text is None for a in bare)  # every text read was dropped again
+
+
+def test_a_run_that_keeps_no_records_keeps_the_texts_of_its_last_batch_only(demo_db, tmp_path):
+    db = tmp_path / "run.db"
+    db.write_bytes(demo_db.read_bytes())
+    with Store(db) as store:
+        stored = {a.id: a.text for a in store.iter_articles()}
+        batches = []
+
+        def take(part):  # each batch arrives with its articles' texts
+            batches.append([a.id for a in part.articles])
+            assert all(a.text == stored[a.id] for a in part.articles)
+        lean = analyze_store(store, Settings(analysis_batch_articles=1), on_batch=take, keep_records=False)
+        kept = analyze_store(store, Settings(analysis_batch_articles=1))
+    assert len(batches) >= 3
+    assert sorted(a.id for a in lean.articles if a.text is not None) == sorted(batches[-1])
+    assert {a.id: a.text for a in kept.articles} == stored
+
+
+def test_local_engine_takes_tasks_a_few_at_a_time():
+    """submit_tasks reads its task iterator only as workers free up, so the per-article
+    tasks' texts are read when queued, not all at the start."""
+    drawn = []
+    lock = threading.Lock()
+
+    def tasks():
+        for i in range(30):
+            with lock:
+                drawn.append(i)
+            yield i
+
+    with LocalEngine(2) as engine:
+        results = engine.submit_tasks(_square_after_a_while, tasks(), Settings())
+        assert len(drawn) == IN_FLIGHT * 2  # two workers: the first tasks only
+        got = []
+        for value in results:
+            got.append(value)
+            assert len(drawn) <= IN_FLIGHT * 2 + len(got)
+    assert sorted(got) == [i * i for i in range(30)]
+
+
+def _square_after_a_while(task: int, settings) -> int:
+    import time
+    time.sleep(0.02)
+    return task * task
