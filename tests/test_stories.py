@@ -330,6 +330,19 @@ def _components(adjacent: np.ndarray) -> list[list[int]]:
     return sorted(groups.values())
 
 
+def test_a_dense_block_filled_a_chunk_of_rows_at_a_time_is_the_whole_product(monkeypatch):
+    from storytrace.stages.stories import content_similarity
+
+    arts = _generated_news(240)
+    words, ents, _, _ = story_vectors(arts)
+    part = np.arange(3, 230, 2)
+    w, e = words[part], ents[part]
+    whole = content_similarity(w, e, w, e, Settings()).toarray()
+    monkeypatch.setattr(Similarity, "BLOCK_ROWS", 17)
+    block = Similarity(words, ents, Settings()).block(part)
+    assert block.dtype == whole.dtype == np.float32 and np.array_equal(block, whole)
+
+
 def test_pair_search_finds_every_threshold_pair_within_its_band():
     """Blocks are the components of the pairs at the threshold among articles at most
     ``story_max_block`` apart: all pairs below that many articles, the band above it."""
@@ -411,6 +424,33 @@ def test_average_linkage_cuts_the_tree_as_scikit_learn_does(seed):
         if n > 2:  # bisect's cut: two groups
             halves = _first_merges(_average_linkage_tree(sim), n, n - 2)
             assert halves.tolist() == _scikit_learn_labels(sim, n_clusters=2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_damped_window_taken_a_story_at_a_time_equals_the_whole_damped_square(seed, monkeypatch):
+    """DampedBlock never holds the window's damped square, but every value it gives (the
+    condensed distance behind the average linkage, each story's square) is that square's:
+    float64(sim[i, j]) x time factor for i < j, mirrored, even where the float32
+    similarity is not exactly symmetric."""
+    from storytrace.stages.stories import DampedBlock, _damp, average_linkage
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(40, 160))
+    group = rng.integers(0, 4, n)
+    sub = (rng.random((n, n)) * 0.3 + (group[:, None] == group[None, :]) * 0.5).astype(np.float32)
+    sub[np.tril_indices(n, -1)] += np.float32(1e-6)  # lower triangle differs in the last bits
+    part = np.sort(rng.choice(3 * n, n, replace=False))  # the window's rows among the block's
+    days = np.where(rng.random(3 * n) < 0.3, -1, rng.integers(700_000, 700_090, 3 * n))
+    years = np.where(rng.random(3 * n) < 0.5, -1, rng.integers(2005, 2010, 3 * n))
+    settings = Settings()
+    whole = _damp(sub.astype(np.float64), part, days, years, settings)
+    monkeypatch.setattr(DampedBlock, "ROWS_AT_ONCE", 7 * n)  # several chunks of rows
+    damped = DampedBlock(sub, part, days, years, settings)
+    for threshold in (0.1, 0.3, 0.5):
+        assert damped.average_linkage(threshold).tolist() == average_linkage(whole, threshold).tolist()
+    for _ in range(5):
+        members = np.sort(rng.choice(n, int(rng.integers(2, n)), replace=False))
+        assert np.array_equal(damped.take(members), whole[np.ix_(members, members)])
 
 
 def test_related_pairs_sum_a_slice_of_columns_at_a_time_exactly():

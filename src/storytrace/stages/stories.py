@@ -210,6 +210,7 @@ class Similarity:
 
     ENTRIES_PER_CHUNK = 20_000_000  # similarities computed at once: bounds the chunk's memory
     MAX_ROWS_PER_CHUNK = 2000
+    BLOCK_ROWS = 500  # rows of a dense block computed at once
 
     def __init__(self, words, ents, settings: Settings):
         self.words, self.ents, self.settings = words, ents, settings
@@ -253,9 +254,15 @@ class Similarity:
         return sorted((np.array(g) for g in groups.values()), key=lambda g: int(g[0]))
 
     def block(self, part: np.ndarray) -> np.ndarray:
-        """The dense similarity among the rows ``part`` (float32, as computed)."""
+        """The dense similarity among the rows ``part`` (float32, as computed), filled a
+        chunk of rows at a time: the sparse products and sums of a whole 5,000-article
+        window (nearly every pair shares a word) held several times the dense result."""
         w, e = self.words[part], self.ents[part]
-        return content_similarity(w, e, w, e, self.settings).toarray()
+        out = np.empty((len(part), len(part)), dtype=np.float32)
+        for r0 in range(0, len(part), self.BLOCK_ROWS):
+            r1 = min(len(part), r0 + self.BLOCK_ROWS)
+            out[r0:r1] = content_similarity(w[r0:r1], e[r0:r1], w, e, self.settings).toarray()
+        return out
 
 
 def _identity(x):
@@ -302,15 +309,61 @@ def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarr
             next_label += 1
             continue
         for part in _split(block, settings.story_max_block):
-            sub = similarity.block(part)  # float32: half the memory of the damped copy
-            damped = _damp(sub.astype(np.float64), part, days, years, settings)
-            local = split_near_misses(damped, average_linkage(damped, thr), settings)
+            sub = similarity.block(part)  # float32; damped a story at a time (DampedBlock)
+            damped = DampedBlock(sub, part, days, years, settings)
+            local = split_near_misses(damped, damped.average_linkage(thr), settings)
             del damped
             local_labels = local + next_label
             labels[part] = local_labels
             next_label = int(local_labels.max()) + 1
             related |= _related_pairs(sub, local_labels, thr)
     return labels.tolist(), sorted(related)
+
+
+class DampedBlock:
+    """A window's similarity damped by the time between articles, never held whole.
+
+    Average linkage needs only the condensed distance, built from the undamped ``sub``
+    (float32) a few rows at a time, and the near-miss split only the damped square of one
+    candidate story at a time. The whole damped square (float64) of a 5,000-article window
+    was 190 MB on top of ``sub``, the distance and scipy's copy of it. Every entry is the
+    one the whole square held: float64(sub[i, j]) x time factor, for i < j, mirrored."""
+
+    ROWS_AT_ONCE = 2_000_000  # pairs damped at once (their indexes and factors are held)
+
+    def __init__(self, sub: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndarray,
+                 settings: Settings):
+        self.sub, self.part, self.days, self.years, self.settings = sub, part, days, years, settings
+
+    def take(self, members: np.ndarray) -> np.ndarray:
+        """The damped similarity among ``members`` (ascending positions in the window)."""
+        return _damp(self.sub[np.ix_(members, members)].astype(np.float64), self.part[members],
+                     self.days, self.years, self.settings)
+
+    def average_linkage(self, threshold: float) -> np.ndarray:
+        """``average_linkage`` of the whole damped window."""
+        from scipy.cluster.hierarchy import linkage
+
+        n = len(self.part)
+        if n == 1:
+            return np.zeros(1, dtype=np.int64)
+        condensed = np.empty(n * (n - 1) // 2, dtype=np.float64)
+        at = 0
+        rows = max(1, self.ROWS_AT_ONCE // n)
+        for r0 in range(0, n, rows):
+            ii, jj = _upper_pairs(n, r0, min(n, r0 + rows))  # row by row: the condensed order
+            damped = self.sub[ii, jj].astype(np.float64)
+            damped *= time_factor(self.days, self.years, self.part[ii], self.part[jj], self.settings)
+            np.subtract(1.0, damped, out=condensed[at:at + len(damped)])
+            at += len(damped)
+        np.clip(condensed, 0.0, None, out=condensed)
+        return _cut(linkage(condensed, method="average"), n, threshold)
+
+
+def _upper_pairs(n: int, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j), i < j, of the rows r0..r1 of an n x n matrix's upper triangle, row by row."""
+    ii, jj = np.nonzero(np.arange(n)[None, :] > np.arange(r0, r1)[:, None])
+    return ii + r0, jj
 
 
 def _damp(damped: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndarray,
@@ -320,11 +373,9 @@ def _damp(damped: np.ndarray, part: np.ndarray, days: np.ndarray, years: np.ndar
     held at once made a 5,000-article window peak at 906 MB instead of 627) and mirrored,
     so the result is exactly symmetric."""
     n = len(part)
-    rows = max(1, 2_000_000 // max(1, n))
+    rows = max(1, DampedBlock.ROWS_AT_ONCE // max(1, n))
     for r0 in range(0, n, rows):
-        r1 = min(n, r0 + rows)
-        ii, jj = np.nonzero(np.arange(n)[None, :] > np.arange(r0, r1)[:, None])
-        ii += r0
+        ii, jj = _upper_pairs(n, r0, min(n, r0 + rows))
         damped[ii, jj] *= time_factor(days, years, part[ii], part[jj], settings)
         damped[jj, ii] = damped[ii, jj]
     return damped
@@ -339,10 +390,14 @@ def average_linkage(sim: np.ndarray, threshold: float) -> np.ndarray:
     """Labels 0..k-1 from average-linkage clustering stopped at ``threshold`` similarity."""
     if len(sim) == 1:
         return np.zeros(1, dtype=np.int64)
-    merges = _average_linkage_tree(sim)
-    # Every merge below the distance threshold, as scikit-learn's AgglomerativeClustering
-    # (distance_threshold) cuts the same scipy tree.
-    return _first_merges(merges, len(sim), int(np.count_nonzero(merges[:, 2] < 1.0 - threshold)))
+    return _cut(_average_linkage_tree(sim), len(sim), threshold)
+
+
+def _cut(merges: np.ndarray, n: int, threshold: float) -> np.ndarray:
+    """Labels from a scipy average-linkage tree of ``n`` items cut at ``threshold`` similarity:
+    every merge below the distance threshold, as scikit-learn's AgglomerativeClustering
+    (distance_threshold) cuts the same tree."""
+    return _first_merges(merges, n, int(np.count_nonzero(merges[:, 2] < 1.0 - threshold)))
 
 
 def _average_linkage_tree(sim: np.ndarray) -> np.ndarray:
@@ -377,7 +432,7 @@ def _first_merges(merges: np.ndarray, n: int, kept: int) -> np.ndarray:
     return np.array([order.setdefault(int(c), len(order)) for c in comp[:n]], dtype=np.int64)
 
 
-def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -> np.ndarray:
+def split_near_misses(damped: DampedBlock, labels: np.ndarray, settings: Settings) -> np.ndarray:
     """Split stories that hold two dense groups of articles (two events of one kind).
 
     Two earthquakes in one country share every topic word, so average linkage over the
@@ -385,25 +440,25 @@ def split_near_misses(sim: np.ndarray, labels: np.ndarray, settings: Settings) -
     themselves than across. A story is cut in two (its average-linkage bisection, see
     :func:`bisect`) when the halves' mean cross similarity is below ``story_split_ratio`` x
     the cohesion (mean within similarity) of the looser half; halves are tried again,
-    recursively.
+    recursively. ``damped``: the window's damped similarity, taken one story at a time.
     """
     ratio, least = settings.story_split_ratio, settings.story_split_min_size
     out = labels.copy()
     next_label = int(labels.max()) + 1
-    todo = [np.flatnonzero(labels == lab) for lab in np.unique(labels)]
+    todo = [np.flatnonzero(labels == lab) for lab in np.unique(labels)]  # ascending positions
     while todo:
         members = todo.pop()
         if len(members) < 2 * least:
             continue
-        halves = bisect(sim[np.ix_(members, members)], least, settings.story_split_set_aside)
+        sim = damped.take(members)
+        halves = bisect(sim, least, settings.story_split_set_aside)
         if halves is None:
             continue
-        a, b = members[halves[0]], members[halves[1]]  # a holds the earliest
-        cross = sim[np.ix_(a, b)].mean()
-        if cross < ratio * min(_cohesion(sim, a), _cohesion(sim, b)):
-            out[b] = next_label
+        ha, hb = halves  # ha holds the earliest; both ascending
+        if sim[np.ix_(ha, hb)].mean() < ratio * min(_cohesion(sim, ha), _cohesion(sim, hb)):
+            out[members[hb]] = next_label
             next_label += 1
-            todo += [a, b]
+            todo += [members[ha], members[hb]]
     # Renumber by first member so labels stay in article order.
     order: dict[int, int] = {}
     return np.array([order.setdefault(int(r), len(order)) for r in out], dtype=np.int64)
