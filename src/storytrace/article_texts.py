@@ -31,9 +31,10 @@ class HeldTexts:
         """``articles`` with their texts, for the ``with`` block."""
         yield articles
 
-    def chunks(self, articles: Sequence[Article], size: int = CHUNK) -> Iterator[Sequence[Article]]:
-        """``articles`` in chunks of ``size``, each with its texts while it is being used
-        (until the next chunk is asked for)."""
+    def chunks(self, articles: Sequence[Article], size: int | None = None) -> Iterator[Sequence[Article]]:
+        """``articles`` in chunks of ``size`` (``CHUNK``), each with its texts while it is
+        being used (until the next chunk is asked for)."""
+        size = size or CHUNK
         for start in range(0, len(articles), size):
             with self.loaded(articles[start:start + size]) as chunk:
                 yield chunk

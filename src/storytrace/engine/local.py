@@ -95,8 +95,8 @@ class LocalEngine:
             nonlocal running
             while running:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
-                running |= {pool.submit(fn, task, settings) for task in islice(pending, len(done))}
-                for future in done:
+                for future in done:  # the next task queued as each result is handed on
+                    running |= {pool.submit(fn, task, settings) for task in islice(pending, 1)}
                     yield future.result()
         return results()
 

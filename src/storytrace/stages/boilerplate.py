@@ -6,10 +6,13 @@ source repeats across otherwise different articles (learned from the corpus).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
+
+import numpy as np
 
 from ..article_texts import HeldTexts
 from ..model import Article
@@ -74,7 +77,7 @@ def learn_boilerplate(articles: Iterable[Article], min_articles: int = 3,
     A repeated line counts only when the articles repeating it are otherwise different
     (low overlap of their other lines), so successive versions of one story, which share
     real paragraphs, never mark reported text as boilerplate. ``texts``: where articles
-    loaded without text get theirs (one source's texts are held at a time).
+    loaded without text get theirs (a chunk at a time, even within one source).
     """
     texts = texts or HeldTexts()
     by_source: dict[str, list[Article]] = defaultdict(list)
@@ -86,40 +89,75 @@ def learn_boilerplate(articles: Iterable[Article], min_articles: int = 3,
             for chunk in texts.chunks(group):
                 result.update((a.id, service_message_spans(a.text)) for a in chunk)
             continue
-        with texts.loaded(group):
-            result.update(_source_boilerplate(group, min_articles, max_line_chars, max_overlap))
+        result.update(_source_boilerplate(group, texts, min_articles, max_line_chars, max_overlap))
     return result
 
 
-def _source_boilerplate(group: list[Article], min_articles: int, max_line_chars: int,
+def _source_boilerplate(group: list[Article], texts: HeldTexts, min_articles: int, max_line_chars: int,
                         max_overlap: float) -> dict[str, list[Span]]:
-    """``learn_boilerplate`` for the articles of one source."""
-    line_spans = {a.id: lines(a.text) for a in group}
-    result = {a.id: service_message_spans(a.text, line_spans[a.id]) for a in group}
-    by_id = {a.id: a for a in group}
-    keyed = {a.id: [(s, e, _line_key(a.text[s:e])) for s, e in line_spans[a.id]] for a in group}
-    # Owners are distinct texts: a thousand exact copies of one story repeat no furniture.
-    first_of_text = {}
-    for a in sorted(group, key=lambda a: a.id):
-        first_of_text.setdefault(a.text, a.id)
-    owners: dict[str, set[str]] = defaultdict(set)
-    for art_id, items in keyed.items():
-        for s, e, key in items:
-            if e - s <= max_line_chars:
-                owners[key].add(first_of_text[by_id[art_id].text])
-    candidates = {k for k, ids in owners.items() if len(ids) >= min_articles}
-    if not candidates:
+    """``learn_boilerplate`` for the articles of one source, reading their texts a chunk at
+    a time, so a crawl of one site never holds the site's texts. Each line is kept as a
+    64-bit hash of its key (8 bytes, against ~2 bytes a character of text); the texts of
+    the articles that hold an accepted line are read once more to mark it."""
+    group = sorted(group, key=lambda a: a.id)  # an owner is the first article, by id, with its text
+    result: dict[str, list[Span]] = {}
+    owner_of_text: dict[bytes, int] = {}
+    owners = np.empty(len(group), dtype=np.int64)
+    keys: list[int] = []  # every line's key hash, article after article
+    short: list[bool] = []  # the line is short enough to be furniture
+    ends = np.empty(len(group), dtype=np.int64)  # where each article's lines end in ``keys``
+    position = 0
+    for chunk in texts.chunks(group):
+        for a in chunk:
+            digest = hashlib.blake2b(a.text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            owners[position] = owner_of_text.setdefault(digest, position)
+            spans = lines(a.text)
+            result[a.id] = service_message_spans(a.text, spans)
+            # Python's string hash: the same for equal keys within a run, 64 bits wide
+            keys += [hash(_line_key(a.text[s:e])) for s, e in spans]
+            short += [e - s <= max_line_chars for s, e in spans]
+            ends[position] = len(keys)
+            position += 1
+    del owner_of_text
+    key_array = np.array(keys, dtype=np.int64)
+    del keys
+    starts = np.concatenate([[0], ends[:-1]])
+    article_of_line = np.repeat(np.arange(len(group)), ends - starts)
+    short_lines = np.array(short, dtype=bool)
+    first_owners = _repeated_lines(key_array[short_lines], owners[article_of_line[short_lines]], min_articles)
+    if not first_owners:
         return result
-    line_sets = {aid: {k for _, _, k in items} - candidates for aid, items in keyed.items()}
-    accepted = {k for k in candidates if _otherwise_different(sorted(owners[k])[:12], line_sets, max_overlap)}
-    for art_id, items in keyed.items():
-        extra = [(s, e) for s, e, k in items if k in accepted]
-        if extra:
-            result[art_id] = merge_spans(result[art_id] + extra)
+    candidates = set(first_owners)
+    judges = {o for judged in first_owners.values() for o in judged}
+    line_sets = {o: set(key_array[starts[o]:ends[o]].tolist()) - candidates for o in judges}
+    accepted = {k for k, judged in first_owners.items() if _otherwise_different(judged, line_sets, max_overlap)}
+    if not accepted:
+        return result
+    marked = np.isin(key_array, np.array(sorted(accepted), dtype=np.int64))
+    holders = np.unique(article_of_line[marked]).tolist()
+    index_of = {group[i].id: i for i in holders}
+    for chunk in texts.chunks([group[i] for i in holders]):
+        for a in chunk:
+            i = index_of[a.id]
+            hit = marked[starts[i]:ends[i]].tolist()
+            extra = [span for span, h in zip(lines(a.text), hit) if h]
+            result[a.id] = merge_spans(result[a.id] + extra)
     return result
 
 
-def _otherwise_different(ids: list[str], line_sets: dict[str, set[str]], max_overlap: float) -> bool:
+def _repeated_lines(keys: np.ndarray, owners: np.ndarray, min_articles: int) -> dict[int, list[int]]:
+    """{line key: its first 12 owners} for the keys at least ``min_articles`` owners repeat."""
+    pairs = np.unique(np.stack([keys, owners], axis=1), axis=0)  # (key, owner), sorted, once each
+    if not len(pairs):
+        return {}
+    cuts = np.flatnonzero(np.diff(pairs[:, 0])) + 1
+    starts = np.concatenate([[0], cuts])
+    counts = np.diff(np.concatenate([starts, [len(pairs)]]))
+    return {int(pairs[s, 0]): pairs[s:s + min(c, 12), 1].tolist()
+            for s, c in zip(starts.tolist(), counts.tolist()) if c >= min_articles}
+
+
+def _otherwise_different(ids: list[int], line_sets: dict[int, set[int]], max_overlap: float) -> bool:
     scores = []
     for a, b in combinations(ids, 2):
         union = line_sets[a] | line_sets[b]
