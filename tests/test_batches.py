@@ -89,6 +89,31 @@ def test_a_failed_batch_leaves_the_previous_analysis_and_no_files(whole, tmp_pat
     assert not list((tmp_path / "out").glob(".analysis-*"))
 
 
+def test_a_failed_run_that_learned_new_boilerplate_keeps_the_previous_analysis(whole, tmp_path):
+    """Boilerplate learned in a run is stored in the run's transaction: a mid-run commit
+    would also commit the emptied analysis tables, and a failure after it lost the
+    previous analysis (the stories table was left empty)."""
+    import sqlite3
+
+    out, _ = whole
+    db = tmp_path / "storytrace.db"
+    shutil.copy(out / "storytrace.db", db)
+    with sqlite3.connect(db) as conn:  # as if the demo outlets' furniture were not learned yet
+        conn.execute("UPDATE articles SET boilerplate_spans = '[]'")
+    conn.close()
+    before = canonical_dump(db)
+    assert "\nstories\t" in "\n" + before
+
+    def fail(part):
+        raise RuntimeError("disk full")
+
+    with Store(db) as store:
+        with pytest.raises(RuntimeError, match="disk full"):
+            with AnalysisOutputs(store, tmp_path / "out", render_workers=1):
+                analyze_store(store, Settings(), on_batch=fail)
+    assert canonical_dump(db) == before
+
+
 def test_story_batches_hold_at_most_the_batch_size_or_one_bigger_story():
     sizes = [3, 1, 5, 2, 2, 4]
     stories, articles = [], []

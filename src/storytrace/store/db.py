@@ -163,10 +163,15 @@ class Store:
             "VALUES (?,?,?,?,?)", (art.id, art.version, art.content_hash, _dumps(art.to_dict()), run_id))
 
     def update_boilerplate(self, spans: dict[str, list[tuple[int, int]]]) -> None:
+        """Store learned boilerplate spans. Inside an open transaction (an analysis being
+        written, see ``analysis_writer``) they join it: committing here would also commit
+        the emptied analysis tables, and a run failing later would lose the previous analysis."""
+        rows = [(_dumps([list(s) for s in v]), k) for k, v in spans.items()]
+        if self.conn.in_transaction:
+            self.conn.executemany("UPDATE articles SET boilerplate_spans=? WHERE id=?", rows)
+            return
         with self.conn:
-            self.conn.executemany(
-                "UPDATE articles SET boilerplate_spans=? WHERE id=?",
-                [(_dumps([list(s) for s in v]), k) for k, v in spans.items()])
+            self.conn.executemany("UPDATE articles SET boilerplate_spans=? WHERE id=?", rows)
 
     def iter_articles(self, ids: Iterable[str] | None = None, texts: bool = True) -> Iterator[Article]:
         """The articles (``ids``, else all in storage order); ``texts=False``: with
