@@ -219,3 +219,17 @@ def test_boilerplate_learned_a_chunk_at_a_time_equals_the_whole_source_rule(seed
         got = learn_boilerplate(bare, texts=texts)
     assert got == want
     assert all(a.text is None for a in bare)
+
+
+def test_a_store_in_a_folder_named_with_uri_characters_is_analysed_and_read(tmp_path):
+    """The texts are read through a read-only SQLite URI: '#', '?' and '%' in the folder's
+    name must be encoded, or SQLite opens some other (empty) file."""
+    from storytrace.engine.dump import canonical_dump
+    from storytrace.pipeline import analyze
+
+    out = tmp_path / "news #1? 100% done"
+    analysis = analyze([str(DEMO)], out=out, keep_records=False)
+    assert len(analysis.stories) >= 3
+    with Store(out / "storytrace.db", readonly=True) as store:
+        assert store.count("stories") == len(analysis.stories)
+    assert "\nstories\t" in "\n" + canonical_dump(out / "storytrace.db")

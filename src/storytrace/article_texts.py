@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import StoreError
 from .model import Article
+from .store.db import readonly_uri
 
 CHUNK = 1000  # texts loaded at once by a stage that reads them all (~4 MB)
 _IDS_PER_QUERY = 500  # under SQLite's limit on bound parameters
@@ -74,7 +75,7 @@ class StoredTexts(HeldTexts):
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.path.resolve()}?mode=ro", uri=True, timeout=30,
+            conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=30,
                                    check_same_thread=False)
             self._local.conn = conn
             with self._lock:

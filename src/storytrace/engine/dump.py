@@ -10,6 +10,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..store.db import readonly_uri
+
 # table -> columns left out (bookkeeping, not results)
 TABLES = {
     "articles": {"run_id"},
@@ -23,7 +25,7 @@ TABLES = {
 
 def canonical_dump(db: str | Path) -> str:
     """The store's results as text: one ``table<TAB>row JSON`` line per row, sorted."""
-    conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
+    conn = sqlite3.connect(readonly_uri(db), uri=True)
     try:
         lines = []
         for table, skip in TABLES.items():

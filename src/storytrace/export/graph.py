@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..stages.reuse import parse_time
+from ..store.db import readonly_uri
 
 # XML 1.0 forbids C0 controls (except tab, newline, CR), lone surrogates and U+FFFE/U+FFFF;
 # C1 controls are legal but break some readers: drop them too.
@@ -123,7 +124,7 @@ def write_graph(graph, path: str | Path, format: str = "gexf") -> Path:
 
 def load_graph_tables(db_path: str | Path) -> dict[str, list[dict[str, Any]]]:
     """Articles, links and stories from a storytrace SQLite store, as contract-shaped dicts."""
-    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    con = sqlite3.connect(readonly_uri(db_path), uri=True)
     con.row_factory = sqlite3.Row
     try:
         articles = [{"id": r["id"], "source": r["source"], "title": r["title"], "url": r["url"],

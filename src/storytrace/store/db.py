@@ -25,6 +25,12 @@ def _dumps(value: Any) -> str:
     return jsontext.dumps(value, sort_keys=True)
 
 
+def readonly_uri(path: str | Path) -> str:
+    """The SQLite URI that opens ``path`` read-only; the path percent-encoded, so a folder
+    named with ``#``, ``?`` or ``%`` still opens (pasted in raw, those end the path)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def open_store(path: str | Path = DEFAULT_DB, readonly: bool = False) -> "Store":
     return Store(path, readonly=readonly)
 
@@ -37,8 +43,7 @@ class Store:
         self.readonly = readonly
         try:
             if readonly:
-                uri = f"file:{self.path.resolve()}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+                self.conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=30, check_same_thread=False)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
