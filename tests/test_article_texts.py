@@ -3,6 +3,7 @@ without them, and each stage reads them through StoredTexts a chunk or a batch a
 The stages must give exactly what they give on articles that hold their texts."""
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -11,7 +12,6 @@ from conftest import DEMO
 from storytrace.article_texts import StoredTexts
 from storytrace.engine.local import IN_FLIGHT, LocalEngine
 from storytrace.errors import StoreError
-from storytrace.ingest import ingest
 from storytrace.pipeline import _distinct_texts, analyze_store
 from storytrace.settings import Settings
 from storytrace.stages.boilerplate import learn_boilerplate
@@ -21,14 +21,9 @@ from storytrace.store import Store
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_db(demo_ingested):
     """The demo corpus (furniture lines, syndicated copies, three stories) ingested."""
-    db = tmp_path_factory.mktemp("texts") / "demo.db"
-    with Store(db) as store:
-        run = store.begin_run("ingest", [str(DEMO)])
-        ingest([str(DEMO)], store, run, Settings())
-        store.finish_run(run, "ok")
-    return db
+    return demo_ingested
 
 
 def test_articles_load_without_texts_and_read_them_back_a_chunk_at_a_time(demo_db):
@@ -69,7 +64,7 @@ def test_task_copies_keep_their_texts_whatever_happens_to_the_articles(demo_db):
 
 
 def test_an_article_gone_from_the_store_is_named(demo_db, tmp_path):
-    with StoredTexts(demo_db) as texts, pytest.raises(StoreError, match=r"demo\.db.*'a-gone'"):
+    with StoredTexts(demo_db) as texts, pytest.raises(StoreError, match=re.escape(f"{demo_db}: article 'a-gone'")):
         texts.texts(["a-gone"])
 
 

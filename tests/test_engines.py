@@ -17,14 +17,8 @@ from storytrace.store import Store
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    demo_dir = Path(__file__).resolve().parents[1] / "demo" / "corpus"
-    db = tmp_path_factory.mktemp("eng") / "ingested.db"
-    with Store(db) as store:
-        run = store.begin_run("ingest", [str(demo_dir)])
-        ingest([str(demo_dir)], store, run, Settings())
-        store.finish_run(run, "ok")
-    return db
+def demo_store(demo_ingested):
+    return demo_ingested
 
 
 def run_engine(ingested, tmp_path, name, settings=Settings(), **kwargs) -> tuple[str, str]:

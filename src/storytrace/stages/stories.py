@@ -168,7 +168,6 @@ def _story_features(reps: list[Article], texts: HeldTexts | None = None):
                                                 token_pattern=r"(?u)\w\w+", dtype=np.float32), len(reps))
     name_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
     ents = _tfidf(name_lists, name_vectorizer, len(reps))
-    del name_lists
     days = np.array([d if (d := day_number(a)) is not None else -1 for a in reps], dtype=np.int64)
     terms = name_vectorizer.get_feature_names_out() if hasattr(name_vectorizer, "vocabulary_") else []
     return words, ents, days, years, RepresentativeNames(reps, ents, np.asarray(terms, dtype=object))
