@@ -561,9 +561,11 @@ def story_label(members: list[Article], rep_names: RepresentativeNames | None = 
     texts = texts or HeldTexts()
     name_set = cache(lambda text: frozenset(names(text)))  # copies share one text: read it once
     known = {a.id: n for a in members if rep_names is not None and (n := rep_names.get(a)) is not None}
-    unknown = [a for a in members if a.id not in known]
-    with texts.loaded(unknown):
-        known.update((a.id, name_set(title_and_text(a))) for a in unknown)
+    # The copies' names from their own texts, read a chunk at a time (a wire story may have
+    # thousands of copies); the cache is emptied with each chunk so it keeps no texts.
+    for chunk in texts.chunks([a for a in members if a.id not in known]):
+        known.update((a.id, name_set(title_and_text(a))) for a in chunk)
+        name_set.cache_clear()
 
     counts = Counter(n for a in members for n in known[a.id])
     min_df = 2 if len(members) > 1 else 1
