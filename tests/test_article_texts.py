@@ -63,9 +63,29 @@ def test_task_copies_keep_their_texts_whatever_happens_to_the_articles(demo_db):
         assert all(a.text is None for a in bare)
 
 
-def test_an_article_gone_from_the_store_is_named(demo_db, tmp_path):
-    with StoredTexts(demo_db) as texts, pytest.raises(StoreError, match=re.escape(f"{demo_db}: article 'a-gone'")):
-        texts.texts(["a-gone"])
+def test_an_article_gone_or_stored_again_during_a_run_is_named(demo_db, tmp_path):
+    """Texts are read after the run loaded its articles: one that vanished, or that a
+    concurrent ingest stored in a new version (its spans would not fit), stops the run
+    with the store and the article named."""
+    from dataclasses import replace
+
+    from storytrace.ids import content_hash
+    from storytrace.model import Article
+
+    db = tmp_path / "run.db"
+    db.write_bytes(demo_db.read_bytes())
+    with Store(db) as store, StoredTexts(db) as texts:
+        first, second = list(store.iter_articles(texts=False))[:2]
+        with pytest.raises(StoreError, match=re.escape(f"{db}: article 'a-gone' vanished")):
+            texts.texts([Article(id="a-gone", text=None)])
+        held = next(store.iter_articles([first.id]))  # an ingest stores a corrected text meanwhile
+        text = held.text + "\nCorrection: an earlier version misstated the time."
+        store.ingest_batch(store.begin_run("ingest", []), [replace(held, text=text, content_hash=content_hash(
+            text, held.title, held.url, held.source, held.published, held.author))])
+        with pytest.raises(StoreError, match=re.escape(f"{db}: article {first.id!r} was stored again (version 1 -> 2)")):
+            texts.fill([first])
+        texts.fill([second])  # an unchanged article reads as before
+        assert second.text and first.text is None
 
 
 def test_stages_give_the_same_results_from_stored_texts(demo_db):

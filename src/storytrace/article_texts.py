@@ -82,17 +82,26 @@ class StoredTexts(HeldTexts):
                 self._opened.append(conn)
         return conn
 
-    def texts(self, ids: Sequence[str]) -> dict[str, str]:
-        """{article id: text} for ``ids``; an id the store no longer holds is an error."""
+    def texts(self, articles: Sequence[Article]) -> list[str]:
+        """The stored texts of ``articles``, in order. An article gone from the store, or
+        stored again in a new version since the run loaded it (a concurrent ingest), is an
+        error: the run's boilerplate spans and results would not fit the new text."""
         conn = self._connection()
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            part = ids[start:start + _IDS_PER_QUERY]
-            marks = ",".join("?" * len(part))
-            out.update(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", part))
-        missing = [i for i in ids if i not in out]
-        if missing:
-            raise StoreError(f"{self.path}: article {missing[0]!r} vanished from the store during the run")
+        rows: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(articles), _IDS_PER_QUERY):
+            ids = [a.id for a in articles[start:start + _IDS_PER_QUERY]]
+            marks = ",".join("?" * len(ids))
+            rows.update((i, (text, version)) for i, text, version in conn.execute(
+                f"SELECT id, text, version FROM articles WHERE id IN ({marks})", ids))
+        out = []
+        for a in articles:
+            if a.id not in rows:
+                raise StoreError(f"{self.path}: article {a.id!r} vanished from the store during the run")
+            text, version = rows[a.id]
+            if version != a.version:
+                raise StoreError(f"{self.path}: article {a.id!r} was stored again (version {a.version} -> "
+                                 f"{version}) during the run; analyse again")
+            out.append(text)
         return out
 
     @contextmanager
@@ -107,14 +116,12 @@ class StoredTexts(HeldTexts):
     def with_texts(self, articles: Sequence[Article]) -> list[Article]:
         # Always copies with texts read here: a task is built in a background thread while
         # this process may fill or release the same articles' texts for a batch.
-        texts = self.texts([a.id for a in articles])
-        return [replace(a, text=texts[a.id]) for a in articles]
+        return [replace(a, text=text) for a, text in zip(articles, self.texts(articles))]
 
     def fill(self, articles: Iterable[Article]) -> None:
         missing = [a for a in articles if a.text is None]
-        texts = self.texts([a.id for a in missing])
-        for a in missing:
-            a.text = texts[a.id]
+        for a, text in zip(missing, self.texts(missing)):
+            a.text = text
 
     def release(self, articles: Iterable[Article]) -> None:
         for a in articles:
