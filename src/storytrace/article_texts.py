@@ -3,7 +3,7 @@ at a time.
 
 The main process of a run used to hold every article's text from start to end. Python
 keeps a text with a single curly quote or dash at two bytes a character, so on the 100k
-generated corpus the texts took ~413 of the ~518 MB its loaded articles held. A run now
+generated corpus the text strings took 400 of the 518 MiB its loaded articles held. A run now
 loads its articles without text (``text=None``); each stage that reads texts asks for them
 here, a chunk or a batch at a time, and they are dropped again after use.
 """

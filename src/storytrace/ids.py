@@ -21,3 +21,9 @@ def make_id(prefix: str, *parts: object) -> str:
 
 def content_hash(*parts: object) -> str:
     return digest(*parts, size=16)
+
+
+def text_key(text: str) -> bytes:
+    """A 16-byte digest that stands for ``text`` in a dict key or set, where the text
+    itself would keep the whole string alive."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()

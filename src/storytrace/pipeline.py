@@ -6,7 +6,6 @@ this process or on workers, with identical results.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from .article_texts import HeldTexts, StoredTexts
 from .gc_pace import paced_collections
+from .ids import text_key
 from .model import Analysis, Article, Quote, RecordError
 from .settings import Settings
 from .store import Store
@@ -327,8 +327,7 @@ def _distinct_texts(articles: list[Article], texts: HeldTexts | None = None) -> 
     distinct: list[Article] = []
     copies_of: dict[str, list[str]] = defaultdict(list)
     for art in (a for chunk in texts.chunks(articles) for a in chunk):
-        digest = hashlib.blake2b(art.text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        key = (digest, tuple(map(tuple, art.boilerplate_spans)), art.published, art.language)
+        key = (text_key(art.text), tuple(map(tuple, art.boilerplate_spans)), art.published, art.language)
         if key in first:
             copies_of[first[key]].append(art.id)
         else:

@@ -6,7 +6,6 @@ source repeats across otherwise different articles (learned from the corpus).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from itertools import combinations
 import numpy as np
 
 from ..article_texts import HeldTexts
+from ..ids import text_key
 from ..model import Article
 from ..text import lines
 
@@ -109,8 +109,7 @@ def _source_boilerplate(group: list[Article], texts: HeldTexts, min_articles: in
     position = 0
     for chunk in texts.chunks(group):
         for a in chunk:
-            digest = hashlib.blake2b(a.text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            owners[position] = owner_of_text.setdefault(digest, position)
+            owners[position] = owner_of_text.setdefault(text_key(a.text), position)
             spans = lines(a.text)
             result[a.id] = service_message_spans(a.text, spans)
             # Python's string hash: the same for equal keys within a run, 64 bits wide

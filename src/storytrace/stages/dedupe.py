@@ -7,7 +7,6 @@ The earliest copy (by ``published``, then id) represents its group.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..article_texts import HeldTexts
-from ..ids import make_id
+from ..ids import make_id, text_key
 from ..model import Article
 from ..settings import Settings
 
@@ -72,7 +71,7 @@ def find_duplicates(articles: list[Article], settings: Settings,
     for i, a in enumerate(a for chunk in texts.chunks(arts) for a in chunk):
         words = _words(a)
         norm = " ".join(words)
-        key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = text_key(norm)
         if key in first_with:
             text_of.append(text_of[first_with[key]])
             if norm:

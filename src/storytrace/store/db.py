@@ -5,6 +5,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,9 @@ class Store:
         """Store learned boilerplate spans. Inside an open transaction (an analysis being
         written, see ``analysis_writer``) they join it: committing here would also commit
         the emptied analysis tables, and a run failing later would lose the previous analysis."""
-        rows = [(_dumps([list(s) for s in v]), k) for k, v in spans.items()]
-        if self.conn.in_transaction:
-            self.conn.executemany("UPDATE articles SET boilerplate_spans=? WHERE id=?", rows)
-            return
-        with self.conn:
-            self.conn.executemany("UPDATE articles SET boilerplate_spans=? WHERE id=?", rows)
+        with nullcontext() if self.conn.in_transaction else self.conn:
+            self.conn.executemany("UPDATE articles SET boilerplate_spans=? WHERE id=?",
+                                  [(_dumps([list(s) for s in v]), k) for k, v in spans.items()])
 
     def iter_articles(self, ids: Iterable[str] | None = None, texts: bool = True) -> Iterator[Article]:
         """The articles (``ids``, else all in storage order); ``texts=False``: with
