@@ -7,6 +7,10 @@ precision/recall/F1 and ARI of storytrace's default settings (find_duplicates +
 group_stories, article fields only: text, title, date, source, url) and of a plain
 TF-IDF + average-linkage baseline at several thresholds, computed in the same run. The
 baseline's best threshold is chosen per set (an oracle storytrace does not get).
+
+``--embeddings 0.1,0.2`` adds rows for storytrace with ``story_embedding_weight`` at those
+weights (needs the embeddings extra; each set is encoded once, then read from a cache
+kept in memory).
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import argparse
 import json
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,9 +58,19 @@ def to_article(rec: dict) -> Article:
                    url=rec.get("url"))
 
 
-def storytrace_labels(records: list[dict], settings: Settings) -> list[str]:
+class MemoryCache(dict):
+    """An embedding cache kept in memory (the store's has the same two methods)."""
+
+    def get(self, keys, model):
+        return {k: self[k, model] for k in keys if (k, model) in self}
+
+    def put(self, rows):
+        self.update(((k, model), v) for k, model, v in rows)
+
+
+def storytrace_labels(records: list[dict], settings: Settings, embedder=None) -> list[str]:
     arts = [to_article(r) for r in records]
-    stories = group_stories(arts, find_duplicates(arts, settings), {}, settings)
+    stories = group_stories(arts, find_duplicates(arts, settings), {}, settings, embedder=embedder)
     story_of = {aid: s.id for s in stories for aid in s.articles}
     return [story_of[a.id] for a in arts]
 
@@ -75,7 +90,9 @@ def main() -> None:
     default = Path(__file__).resolve().parents[2] / "shared" / "data"
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--embeddings", default="", help="comma-separated story_embedding_weight values")
     args = parser.parse_args()
+    weights = [float(w) for w in args.embeddings.split(",") if w.strip()]
     settings = Settings()
     print(f"{'set':<12} {'method':<28} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'ARI':>6} {'sec':>6}")
     for name in SETS:
@@ -90,6 +107,16 @@ def main() -> None:
         secs = time.perf_counter() - t0
         p, r, f = bcubed(gold, pred)
         print(f"{name:<12} {'storytrace (defaults)':<28} {p:6.3f} {r:6.3f} {f:6.3f} {ari(gold, pred):6.3f} {secs:6.2f}")
+        if weights:
+            from storytrace.stages.story_embeddings import Embedder
+            embedder = Embedder(cache=MemoryCache())
+        for weight in weights:
+            t0 = time.perf_counter()
+            pred = storytrace_labels(records, replace(settings, story_embedding_weight=weight), embedder)
+            secs = time.perf_counter() - t0
+            p, r, f = bcubed(gold, pred)
+            label = f"storytrace embeddings {weight}"
+            print(f"{name:<12} {label:<28} {p:6.3f} {r:6.3f} {f:6.3f} {ari(gold, pred):6.3f} {secs:6.2f}")
         best = None
         for dist in BASELINE_THRESHOLDS:
             t0 = time.perf_counter()

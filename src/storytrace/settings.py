@@ -39,6 +39,7 @@ class Settings:
     story_day_grace: float = 2.0  # publication days apart before time starts to separate
     story_day_scale: float = 20.0  # then similarity decays as exp(-(days - grace) / scale)
     story_year_penalty: float = 0.7  # undated articles whose main year differs: similarity x this
+    story_embedding_weight: float = 0.0  # share of the similarity from sentence embeddings (embeddings extra); 0: off
     story_max_block: int = 5000  # pairs are searched this far apart in time order; bigger blocks cluster in windows of this size
     # -- provenance: text reuse, direction, origins (stages/reuse.py, stages/provenance.py) --
     reuse_ngram: int = 4  # words per seed n-gram; 4 survives an edit every ~5 words

@@ -30,6 +30,7 @@ from ..ids import make_id
 from ..model import Article, Story
 from ..settings import Settings
 from .dedupe import Duplicate
+from .story_embeddings import Embedder, centred, check_weight, embedding_input
 from .story_features import day_number, main_year, names, title_and_text
 
 TITLE_CHARS = 90  # a story label is a short line
@@ -37,14 +38,16 @@ TOP_ENTITIES = 8
 
 
 def group_stories(articles: list[Article], duplicates: dict[str, Duplicate],
-                  previous: dict[str, str], settings: Settings, texts: HeldTexts | None = None) -> list[Story]:
+                  previous: dict[str, str], settings: Settings, texts: HeldTexts | None = None,
+                  embedder: Embedder | None = None) -> list[Story]:
     """Every article in exactly one :class:`Story`, sorted by story id. ``texts``: where
-    articles loaded without text get theirs."""
+    articles loaded without text get theirs; ``embedder``: encodes (and caches) sentence
+    embeddings when ``story_embedding_weight`` is above 0."""
     if not articles:
         return []
     arts = sorted(articles, key=_precedence)  # input order never matters
     reps = representatives(arts, duplicates)
-    labels, related_pairs, rep_names = cluster_representatives(reps, settings, texts)
+    labels, related_pairs, rep_names = cluster_representatives(reps, settings, texts, embedder)
     return build_stories(arts, duplicates, reps, labels, related_pairs, previous, rep_names=rep_names,
                          texts=texts)
 
@@ -138,22 +141,26 @@ def _tfidf(docs, vectorizer, n: int):
 
 def story_vectors(reps: list[Article], texts: HeldTexts | None = None):
     """Word and name TF-IDF rows (fitted on ``reps``), publication days, main years."""
-    words, ents, days, years, _ = _story_features(reps, texts)
+    words, ents, days, years, _, _ = _story_features(reps, texts)
     return words, ents, days, years
 
 
-def _story_features(reps: list[Article], texts: HeldTexts | None = None):
-    """``story_vectors`` and the representatives' names, read back from the name rows. The
-    texts are read once, a chunk at a time: the word TF-IDF is fitted on them as they come,
-    and each one's names and main year are taken on the way."""
+def _story_features(reps: list[Article], texts: HeldTexts | None = None, embedder: Embedder | None = None):
+    """``story_vectors``, the sentence embeddings (None without an ``embedder``) and the
+    representatives' names, read back from the name rows. The texts are read once, a
+    chunk at a time: the word TF-IDF is fitted on them as they come, and each one's names,
+    main year and embedding are taken on the way."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     texts = texts or HeldTexts()
     name_lists: list[tuple[str, ...]] = []
     years = np.full(len(reps), -1, dtype=np.int64)
+    embedded: list[np.ndarray] = []
 
     def documents():
         for chunk in texts.chunks(reps):
+            if embedder is not None:
+                embedded.append(embedder.vectors([embedding_input(a.title, a.analysis_text) for a in chunk]))
             for a in chunk:
                 doc = title_and_text(a)
                 name_lists.append(names(doc))
@@ -170,7 +177,8 @@ def _story_features(reps: list[Article], texts: HeldTexts | None = None):
     ents = _tfidf(name_lists, name_vectorizer, len(reps))
     days = np.array([d if (d := day_number(a)) is not None else -1 for a in reps], dtype=np.int64)
     terms = name_vectorizer.get_feature_names_out() if hasattr(name_vectorizer, "vocabulary_") else []
-    return words, ents, days, years, RepresentativeNames(reps, ents, np.asarray(terms, dtype=object))
+    emb = centred(np.concatenate(embedded)) if embedded else None
+    return words, ents, days, years, emb, RepresentativeNames(reps, ents, np.asarray(terms, dtype=object))
 
 
 class RepresentativeNames:
@@ -192,10 +200,21 @@ class RepresentativeNames:
         return frozenset(self.terms[self.ents.indices[lo:hi]].tolist())
 
 
-def content_similarity(words_a, ents_a, words_b, ents_b, settings: Settings):
-    """Rows of ``a`` against rows of ``b``: (1 - w) word cosine + w name cosine (sparse)."""
+def content_similarity(words_a, ents_a, words_b, ents_b, settings: Settings, emb_a=None, emb_b=None):
+    """Rows of ``a`` against rows of ``b``: (1 - w) word cosine + w name cosine (sparse).
+    With embeddings (``emb_a``, ``emb_b``: rows of ``_story_features``): a dense array,
+    (1 - e) x that + e x the embeddings' cosine (e: ``story_embedding_weight``)."""
     w = settings.story_entity_weight
-    return ((1 - w) * (words_a @ words_b.T) + w * (ents_a @ ents_b.T)).tocsr()
+    sim = ((1 - w) * (words_a @ words_b.T) + w * (ents_a @ ents_b.T)).tocsr()
+    if emb_a is None:
+        return sim
+    e = np.float32(settings.story_embedding_weight)
+    return (1 - e) * sim.toarray() + e * (emb_a @ emb_b.T)
+
+
+def _dense(sim) -> np.ndarray:
+    """A ``content_similarity`` result as a dense array."""
+    return sim if isinstance(sim, np.ndarray) else sim.toarray()
 
 
 class Similarity:
@@ -211,9 +230,12 @@ class Similarity:
     MAX_ROWS_PER_CHUNK = 2000
     BLOCK_ROWS = 500  # rows of a dense block computed at once
 
-    def __init__(self, words, ents, settings: Settings):
-        self.words, self.ents, self.settings = words, ents, settings
+    def __init__(self, words, ents, settings: Settings, emb: np.ndarray | None = None):
+        self.words, self.ents, self.settings, self.emb = words, ents, settings, emb
         self.n = words.shape[0]
+
+    def _emb(self, rows):
+        return None if self.emb is None else self.emb[rows]
 
     def blocks(self, threshold: float, band: int) -> list[np.ndarray]:
         """Connected components of the pairs at ``threshold`` or above among rows at most
@@ -236,12 +258,14 @@ class Similarity:
             end = min(self.n, stop + band)
             # Row i against rows start..end: pairs (i, j < start) were seen with j's chunk.
             # An entry's value does not depend on which other columns are computed.
-            chunk = content_similarity(self.words[start:stop], self.ents[start:stop],
-                                       self.words[start:end], self.ents[start:end], self.settings).tocoo()
-            keep = (chunk.row < chunk.col) & (chunk.col - chunk.row <= band) & (chunk.data >= threshold)
-            ri = np.concatenate([chunk.row[keep].astype(np.int64) + start, np.arange(self.n)])
-            ci = np.concatenate([chunk.col[keep].astype(np.int64) + start, root])
-            del chunk, keep
+            chunk = content_similarity(self.words[start:stop], self.ents[start:stop], self.words[start:end],
+                                       self.ents[start:end], self.settings, self._emb(slice(start, stop)),
+                                       self._emb(slice(start, end)))
+            row, col = _pairs_at(chunk, threshold)
+            keep = (row < col) & (col - row <= band)
+            ri = np.concatenate([row[keep].astype(np.int64) + start, np.arange(self.n)])
+            ci = np.concatenate([col[keep].astype(np.int64) + start, root])
+            del chunk, row, col, keep
             graph = coo_matrix((np.ones(len(ri), dtype=np.int8), (ri, ci)), shape=(self.n, self.n))
             _, comp = connected_components(graph, directed=False)
             first = np.full(comp.max() + 1, self.n, dtype=np.int64)
@@ -256,12 +280,23 @@ class Similarity:
         """The dense similarity among the rows ``part`` (float32, as computed), filled a
         chunk of rows at a time: the sparse products and sums of a whole 5,000-article
         window (nearly every pair shares a word) held several times the dense result."""
-        w, e = self.words[part], self.ents[part]
+        w, e, emb = self.words[part], self.ents[part], self._emb(part)
         out = np.empty((len(part), len(part)), dtype=np.float32)
         for r0 in range(0, len(part), self.BLOCK_ROWS):
             r1 = min(len(part), r0 + self.BLOCK_ROWS)
-            out[r0:r1] = content_similarity(w[r0:r1], e[r0:r1], w, e, self.settings).toarray()
+            out[r0:r1] = _dense(content_similarity(w[r0:r1], e[r0:r1], w, e, self.settings,
+                                                   None if emb is None else emb[r0:r1], emb))
         return out
+
+
+def _pairs_at(sim, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column positions of the entries of ``sim`` (sparse or dense) at ``threshold``
+    or above."""
+    if isinstance(sim, np.ndarray):
+        return np.nonzero(sim >= threshold)
+    sim = sim.tocoo()
+    keep = sim.data >= threshold
+    return sim.row[keep], sim.col[keep]
 
 
 def _identity(x):
@@ -280,14 +315,24 @@ def time_factor(days: np.ndarray, years: np.ndarray, i: np.ndarray, j: np.ndarra
     return fac
 
 
-def cluster_representatives(reps: list[Article], settings: Settings, texts: HeldTexts | None = None):
+def cluster_representatives(reps: list[Article], settings: Settings, texts: HeldTexts | None = None,
+                            embedder: Embedder | None = None):
     """Cluster labels (ints) per representative, related (label, label) pairs, and the
     representatives' names (None for a single one: none were extracted)."""
     if len(reps) == 1:
         return [0], [], None
-    words, ents, days, years, rep_names = _story_features(reps, texts)
-    labels, related = cluster_similarity(Similarity(words, ents, settings), days, years, settings)
+    words, ents, days, years, emb, rep_names = _story_features(reps, texts, story_embedder(settings, embedder))
+    labels, related = cluster_similarity(Similarity(words, ents, settings, emb), days, years, settings)
     return labels, related, rep_names
+
+
+def story_embedder(settings: Settings, embedder: Embedder | None = None) -> Embedder | None:
+    """The embedder the stories stage uses: None when ``story_embedding_weight`` is 0 (the
+    default), else ``embedder`` or one without a cache."""
+    check_weight(settings.story_embedding_weight)
+    if settings.story_embedding_weight == 0:
+        return None
+    return embedder or Embedder()
 
 
 def cluster_similarity(similarity: Similarity, days: np.ndarray, years: np.ndarray, settings: Settings):

@@ -32,7 +32,8 @@ from ..model import Article, Story
 from ..settings import Settings
 from .dedupe import Duplicate
 from .stories import (Similarity, _precedence, _root, _story_features, build_stories, cluster_similarity,
-                      content_similarity, group_stories, representatives, time_factor)
+                      content_similarity, group_stories, representatives, story_embedder, time_factor)
+from .story_embeddings import Embedder
 
 # A stored story is a candidate for a new article at this share of the story threshold:
 # below 1 so that merges which need a few new articles together are still seen.
@@ -53,18 +54,20 @@ def stories_for_store(store, articles: list[Article], duplicates: dict[str, Dupl
     without text get theirs."""
     from ..store.story_state import load_story_state
 
-    return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched), texts)
+    # Sentence embeddings (when on) are cached in the store: a later run encodes only new texts.
+    embedder = story_embedder(settings, Embedder(cache=store.embeddings()))
+    return regroup_stories(articles, duplicates, load_story_state(store), settings, set(touched), texts, embedder)
 
 
 def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], stored,
                     settings: Settings, touched: set[str] = frozenset(),
-                    texts: HeldTexts | None = None) -> StoryGrouping:
+                    texts: HeldTexts | None = None, embedder: Embedder | None = None) -> StoryGrouping:
     """Stories for ``articles`` given the stored grouping (a ``StoredStories``)."""
     previous = stored.story_of
     if not articles:
         return StoryGrouping([], {"mode": "full", "representatives": 0, "reclustered": 0})
     if not settings.story_incremental or not previous:
-        return _full(articles, duplicates, previous, settings, "full", texts)
+        return _full(articles, duplicates, previous, settings, "full", texts, embedder)
 
     arts = sorted(articles, key=_precedence)
     by_id = {a.id: a for a in arts}
@@ -95,15 +98,16 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     if not seeds and not dirty_stories:
         return _keep(arts, duplicates, reps, previous, stored, story_reps, n, texts)
 
-    words, ents, days, years, rep_names = _story_features(reps, texts)
+    words, ents, days, years, emb, rep_names = _story_features(reps, texts, story_embedder(settings, embedder))
     clean = sorted(sid for sid in story_reps if sid not in dirty_stories)
-    candidates = _reachable_stories(sorted(seeds), clean, story_reps, words, ents, days, years, settings)
+    candidates = _reachable_stories(sorted(seeds), clean, story_reps, words, ents, days, years, settings, emb)
     redo = set(dirty_stories) | candidates
     part = sorted(seeds | {i for sid in redo for i in story_reps.get(sid, ())})
     # Re-cluster the neighbourhood with the full run's rules, on the full run's features.
     idx = np.array(part)
     w_part, e_part = words[idx], ents[idx]
-    sub_labels, _ = cluster_similarity(Similarity(w_part, e_part, settings), days[idx], years[idx], settings)
+    sub_labels, _ = cluster_similarity(Similarity(w_part, e_part, settings, None if emb is None else emb[idx]),
+                                       days[idx], years[idx], settings)
     kept = [sid for sid in clean if sid not in redo]
     labels: list = [None] * n
     for i, lab in zip(part, sub_labels):
@@ -111,7 +115,7 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
     for sid in kept:
         for i in story_reps[sid]:
             labels[i] = ("kept", sid)
-    related_pairs = _related_pairs_all(labels, words, ents, settings)
+    related_pairs = _related_pairs_all(labels, words, ents, settings, emb)
     known = _unchanged_labels(arts, duplicates, by_id, reps, labels, previous, stored)
     stories = build_stories(arts, duplicates, reps, labels, related_pairs, previous, known_labels=known,
                             rep_names=rep_names, texts=texts)
@@ -120,8 +124,8 @@ def regroup_stories(articles: list[Article], duplicates: dict[str, Duplicate], s
                                    "reclustered": len(part)})
 
 
-def _full(articles, duplicates, previous, settings, mode, texts=None) -> StoryGrouping:
-    stories = group_stories(articles, duplicates, previous, settings, texts)
+def _full(articles, duplicates, previous, settings, mode, texts=None, embedder=None) -> StoryGrouping:
+    stories = group_stories(articles, duplicates, previous, settings, texts, embedder)
     n = len(representatives(sorted(articles, key=_precedence), duplicates))
     return StoryGrouping(stories, {"mode": mode, "representatives": n, "reclustered": n})
 
@@ -166,26 +170,33 @@ def _story_matrix(story_ids: list[str], story_reps: dict[str, list[int]], n: int
 
 
 def _reachable_stories(seeds: list[int], clean: list[str], story_reps, words, ents, days, years,
-                       settings: Settings) -> set[str]:
+                       settings: Settings, emb: np.ndarray | None = None) -> set[str]:
     """Stored stories whose average damped similarity to a seed reaches REACH x threshold.
 
-    Costs one sparse product of the seed rows against all rows: no square matrix."""
+    Costs one product of the seed rows against all rows (sparse; with embeddings dense, a
+    chunk of seeds at a time): no square matrix."""
     if not seeds or not clean:
         return set()
-    n = words.shape[0]
-    s = np.array(seeds)
-    sim = content_similarity(words[s], ents[s], words, ents, settings).tocoo()
-    damped = sim.data * time_factor(days, years, s[sim.row], sim.col, settings)
     from scipy.sparse import csr_matrix
 
-    damped = csr_matrix((damped, (sim.row, sim.col)), shape=sim.shape)
+    n = words.shape[0]
     member, sizes = _story_matrix(clean, story_reps, n)
-    avg = np.asarray((damped @ member).todense()) / sizes
-    reach = avg.max(axis=0) >= REACH * settings.story_threshold
+    best = np.full(len(clean), -np.inf)
+    step = len(seeds) if emb is None else max(1, Similarity.ENTRIES_PER_CHUNK // max(1, n))
+    for start in range(0, len(seeds), step):
+        s = np.array(seeds[start:start + step])
+        sim = content_similarity(words[s], ents[s], words, ents, settings,
+                                 None if emb is None else emb[s], emb)
+        sim = csr_matrix(sim).tocoo()
+        damped = sim.data * time_factor(days, years, s[sim.row], sim.col, settings)
+        damped = csr_matrix((damped, (sim.row, sim.col)), shape=sim.shape)
+        avg = np.asarray((damped @ member).todense()) / sizes
+        best = np.maximum(best, avg.max(axis=0))
+    reach = best >= REACH * settings.story_threshold
     return {sid for sid, hit in zip(clean, reach) if hit}
 
 
-def _related_pairs_all(labels: list, words, ents, settings: Settings) -> list[tuple]:
+def _related_pairs_all(labels: list, words, ents, settings: Settings, emb: np.ndarray | None = None) -> list[tuple]:
     """Related story pairs, all stories at once: undamped average similarity >= threshold,
     the full run's rule. The average over all member pairs is bilinear, so it is the dot
     product of the stories' summed vectors: stories x vocabulary, never articles x articles.
@@ -197,7 +208,8 @@ def _related_pairs_all(labels: list, words, ents, settings: Settings) -> list[tu
     cols = np.array([pos[lab] for lab in labels])
     member = csr_matrix((np.ones(len(cols)), (cols, np.arange(len(cols)))), shape=(len(keys), len(cols)))
     sw, se = member @ words.astype(np.float64), member @ ents.astype(np.float64)
-    w = settings.story_entity_weight
+    sv = None if emb is None else member @ emb.astype(np.float64)  # summed embeddings (dense)
+    w, e = settings.story_entity_weight, settings.story_embedding_weight
     sizes = np.bincount(cols, minlength=len(keys)).astype(np.float64)
     pairs = []
     # A chunk of stories against the stories after it: 25k stories (100k articles) would
@@ -206,6 +218,8 @@ def _related_pairs_all(labels: list, words, ents, settings: Settings) -> list[tu
     for start in range(0, len(keys), rows):
         stop = min(len(keys), start + rows)
         sums = ((1 - w) * (sw[start:stop] @ sw[start:].T) + w * (se[start:stop] @ se[start:].T)).toarray()
+        if sv is not None:
+            sums = (1 - e) * sums + e * (sv[start:stop] @ sv[start:].T)
         avg = sums / np.outer(sizes[start:stop], sizes[start:])
         xs, ys = np.nonzero(np.triu(avg >= settings.story_threshold, 1))
         pairs += [(keys[x + start], keys[y + start]) for x, y in zip(xs, ys)]

@@ -176,6 +176,10 @@ class Store:
             self.conn.executemany("UPDATE articles SET boilerplate_spans=? WHERE id=?",
                                   [(_dumps([list(s) for s in v]), k) for k, v in spans.items()])
 
+    def embeddings(self) -> "EmbeddingCache":
+        """The cache of sentence embeddings (stages/story_embeddings.py)."""
+        return EmbeddingCache(self.conn)
+
     def iter_articles(self, ids: Iterable[str] | None = None, texts: bool = True) -> Iterator[Article]:
         """The articles (``ids``, else all in storage order); ``texts=False``: with
         ``text=None``, for a run that reads texts a batch at a time (article_texts.py)."""
@@ -317,3 +321,30 @@ class AnalysisWriter:
             "independent_origins, data) VALUES (?,?,?,?,?,?,?,?)",
             ((g.id, g.story, g.subject, _dumps(g.claims), g.verdict, g.explanation,
               g.independent_origins, _dumps(g.extra)) for g in part.claim_groups))
+
+
+class EmbeddingCache:
+    """Sentence embeddings by (text digest, model), kept in the store.
+
+    Rows written inside an open transaction (an analysis being written) join it, as the
+    learned boilerplate does: a run that fails rolls them back with the rest."""
+
+    _KEYS_PER_QUERY = 500  # under SQLite's limit on bound parameters
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def get(self, keys: list[bytes], model: str) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), self._KEYS_PER_QUERY):
+            part = unique[start:start + self._KEYS_PER_QUERY]
+            marks = ",".join("?" * len(part))
+            found.update((bytes(k), bytes(v)) for k, v in self.conn.execute(
+                f"SELECT text_key, vector FROM embeddings WHERE model=? AND text_key IN ({marks})", [model, *part]))
+        return found
+
+    def put(self, rows: list[tuple[bytes, str, bytes]]) -> None:
+        with nullcontext() if self.conn.in_transaction else self.conn:
+            self.conn.executemany("INSERT OR REPLACE INTO embeddings(text_key, model, vector) VALUES (?,?,?)", rows)
+

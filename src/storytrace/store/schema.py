@@ -157,4 +157,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN opinion_spans TEXT NOT NULL DEFAULT '[]';
     """,
+    # 5: sentence embeddings of the stories stage (story_embedding_weight > 0), by a digest
+    # of the encoded text and the model: an incremental run encodes only new texts
+    """
+    CREATE TABLE embeddings (
+        text_key BLOB NOT NULL,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL,  -- float32, little-endian, unit length
+        PRIMARY KEY (text_key, model)
+    ) WITHOUT ROWID;
+    """,
 ]
