@@ -9,6 +9,9 @@ incremental grouping against a full run on all articles, and of both against gol
 (2) Speed: a generated corpus of --size articles is analysed; then the --add newest
 articles arrive; the story stage on that store is timed incrementally and with
 story_incremental=False, same process, same inputs.
+
+``--embeddings W`` runs the agreement part with ``story_embedding_weight`` W (the
+embeddings extra): every run encodes only what its store has not cached yet.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -68,8 +72,7 @@ def labels(grouping, ids: list[str]) -> list[str]:
     return [of[i] for i in ids]
 
 
-def agreement(data: Path, tmp: Path) -> None:
-    settings = Settings()
+def agreement(data: Path, tmp: Path, settings: Settings) -> None:
     print(f"{'set':<12} {'n':>5} {'inc vs full F1/ARI':>19} {'inc vs gold F1/ARI':>19} "
           f"{'full vs gold F1/ARI':>20} {'re-clustered':>13}")
     for name in SETS:
@@ -139,10 +142,11 @@ def main() -> None:
     parser.add_argument("--add", type=int, default=100)
     parser.add_argument("--skip-agreement", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--embeddings", type=float, default=0.0, help="story_embedding_weight (agreement only)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_agreement:
-            agreement(args.data, Path(tmp))
+            agreement(args.data, Path(tmp), replace(Settings(), story_embedding_weight=args.embeddings))
         if not args.skip_speed:
             speed(args.size, args.add, Path(tmp))
 

@@ -66,6 +66,8 @@ class Embedder:
 
     def vectors(self, inputs: Sequence[str]) -> np.ndarray:
         """float32 rows, one per input, each of unit length."""
+        if not inputs:
+            return np.zeros((0, 0), dtype=np.float32)
         keys = [text_key(t) for t in inputs]
         found = self.cache.get(keys, MODEL) if self.cache is not None else {}
         missing = sorted({k: t for k, t in zip(keys, inputs) if k not in found}.items())
