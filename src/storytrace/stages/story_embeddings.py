@@ -29,6 +29,7 @@ from ..ids import text_key
 MODEL = "all-MiniLM-L6-v2"  # the name the cache rows carry
 LEAD_CHARS = 2000  # the model reads 256 word pieces (~190 words): longer input is cut anyway
 BATCH = 32
+VECTOR = np.dtype("<f4")  # how a vector is stored: float32, little-endian
 CENTRE_PRIOR = 50  # articles' worth of trust in "no centring" (see centred)
 
 
@@ -75,12 +76,12 @@ class Embedder:
             encoded = load_model().encode([t for _, t in missing], batch_size=BATCH,
                                           normalize_embeddings=True, convert_to_numpy=True,
                                           show_progress_bar=False)
-            new = {k: np.asarray(v, dtype=np.float32).tobytes() for (k, _), v in zip(missing, encoded)}
+            new = {k: np.asarray(v, dtype=VECTOR).tobytes() for (k, _), v in zip(missing, encoded)}
             self.encoded += len(new)
             if self.cache is not None:
                 self.cache.put([(k, MODEL, v) for k, v in new.items()])
             found = {**found, **new}
-        return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
+        return np.stack([np.frombuffer(found[k], dtype=VECTOR) for k in keys]).astype(np.float32)
 
 
 def centred(vectors: np.ndarray) -> np.ndarray:

@@ -347,4 +347,3 @@ class EmbeddingCache:
     def put(self, rows: list[tuple[bytes, str, bytes]]) -> None:
         with nullcontext() if self.conn.in_transaction else self.conn:
             self.conn.executemany("INSERT OR REPLACE INTO embeddings(text_key, model, vector) VALUES (?,?,?)", rows)
-
