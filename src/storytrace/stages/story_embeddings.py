@@ -13,7 +13,9 @@ normalised again: unrelated articles then score near 0. Gains and losses are mea
 in benchmarks/quality.py (``--embeddings``) and written in benchmarks/README.md.
 
 Vectors are cached in the store by a digest of the encoded text and the model name, so an
-incremental run encodes only its new articles.
+incremental run encodes only its new articles. That also keeps a store's runs on the
+vectors first computed: torch's CPU kernels may differ in the last bits from one processor
+to another, which can move an article pair sitting exactly at the threshold.
 """
 from __future__ import annotations
 
